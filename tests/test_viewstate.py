@@ -1,0 +1,135 @@
+"""The dashboard's view round-trips through the URL and survives garbage in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qs, urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geo.errors import ConfigError, GeoError
+from geo.viewstate import ViewState, parse_query_params, reconcile, to_query_params
+
+D = dt.date
+
+
+def test_repeated_and_comma_separated_factions_mean_the_same_view():
+    repeated, _ = parse_query_params({"faction": ["hts", "sdf"]})
+    commas, _ = parse_query_params({"faction": "hts,sdf"})
+    mixed, _ = parse_query_params({"faction": ["hts, sdf", "hts"]})
+    assert repeated == commas == mixed
+    assert repeated.factions == ("hts", "sdf")
+
+
+def test_a_full_view_survives_a_round_trip_through_a_real_query_string():
+    view = ViewState(
+        date=D(2024, 12, 8),
+        start=D(2024, 11, 27),
+        end=D(2024, 12, 15),
+        factions=("hts", "sna"),
+        event_types=("Battles", "Explosions/Remote violence"),
+    )
+    query = urlencode(to_query_params(view), doseq=True)
+    parsed, problems = parse_query_params(parse_qs(query))
+    assert parsed == view
+    assert problems == ()
+
+
+def test_garbage_dates_are_ignored_with_a_message_that_shows_the_bad_value():
+    view, problems = parse_query_params({"date": "yesterday", "end": "2024-13-45"})
+    assert view.date is None
+    assert view.end is None
+    assert any("'yesterday'" in p for p in problems)
+    assert any("'2024-13-45'" in p for p in problems)
+
+
+def test_a_timestamp_in_the_date_parameter_keeps_its_day():
+    view, problems = parse_query_params({"date": "2024-12-08T10:30:00"})
+    assert view.date == D(2024, 12, 8)
+    assert problems == ()
+
+
+def test_start_after_end_is_swapped_and_reported():
+    view, problems = parse_query_params({"start": "2024-12-10", "end": "2024-12-01"})
+    assert (view.start, view.end) == (D(2024, 12, 1), D(2024, 12, 10))
+    assert "wrong order" in problems[0]
+
+
+def test_overlong_values_are_refused_not_parsed():
+    view, problems = parse_query_params({"faction": "x" * 5000, "date": "2" * 5000})
+    assert view.factions == ()
+    assert view.date is None
+    assert len(problems) == 2
+
+
+def test_empty_and_missing_parameters_give_the_default_view_silently():
+    view, problems = parse_query_params({"faction": ["", " , "], "date": ""})
+    assert view == ViewState()
+    assert problems == ()
+
+
+def test_reconcile_clamps_dates_outside_the_data_and_says_so():
+    view = ViewState(date=D(2020, 1, 1), start=D(2024, 12, 1), end=D(2031, 1, 1))
+    fitted, problems = reconcile(
+        view, min_date=D(2024, 11, 26), max_date=D(2024, 12, 15), factions=[], event_types=[]
+    )
+    assert fitted.date == D(2024, 11, 26)
+    assert fitted.start == D(2024, 12, 1)
+    assert fitted.end == D(2024, 12, 15)
+    assert len(problems) == 2
+    assert "2020-01-01" in problems[0]
+
+
+def test_reconcile_keeps_known_factions_case_insensitively_and_reports_unknown_ones():
+    view = ViewState(factions=("HTS", "martians"), event_types=("battles", "Parades"))
+    fitted, problems = reconcile(
+        view,
+        min_date=D(2024, 11, 26),
+        max_date=D(2024, 12, 15),
+        factions=["hts", "sdf"],
+        event_types=["Battles", "Protests"],
+    )
+    assert fitted.factions == ("hts",)
+    assert fitted.event_types == ("Battles",)
+    assert any("'martians'" in p for p in problems)
+    assert any("'Parades'" in p for p in problems)
+
+
+def test_reconcile_refuses_an_inverted_data_range_with_a_geo_error():
+    with pytest.raises(ConfigError, match="2024-12-15"):
+        reconcile(
+            ViewState(),
+            min_date=D(2024, 12, 15),
+            max_date=D(2024, 11, 26),
+            factions=[],
+            event_types=[],
+        )
+    assert issubclass(ConfigError, GeoError)
+
+
+_text = st.one_of(
+    st.text(max_size=40),
+    st.dates().map(dt.date.isoformat),
+    st.sampled_from(["hts", "HTS,sdf", "2024-12-08T10:00", ",,", "x" * 250]),
+)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from(["date", "start", "end", "faction", "event_type", "zoom"]),
+        st.one_of(_text, st.lists(_text, max_size=5)),
+    )
+)
+def test_parsing_any_query_never_raises_and_reconciled_views_stay_inside_the_data(params):
+    view, problems = parse_query_params(params)
+    assert all(isinstance(p, str) for p in problems)
+    fitted, _ = reconcile(
+        view, min_date=D(2024, 11, 26), max_date=D(2024, 12, 15), factions=["hts"], event_types=[]
+    )
+    for value in (fitted.date, fitted.start, fitted.end):
+        assert value is None or D(2024, 11, 26) <= value <= D(2024, 12, 15)
+    assert set(fitted.factions) <= {"hts"}
+    assert fitted.event_types == ()
