@@ -1,0 +1,207 @@
+"""Shared fixtures: a real `streamlit run` on loopback and headless Chromium that cannot leave it.
+
+Browser tests use the system Chromium (Debian's ``chromium`` package, installed by
+``scripts/test.sh``); Playwright never downloads a browser of its own here. Every request that
+is not for a loopback address (or a data:/blob:/about: URL) is aborted and recorded, so a test
+can assert that nothing left the machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
+]
+
+
+def chromium_path() -> str | None:
+    """The system Chromium, or ``$FRONTLINE_CHROMIUM`` if set."""
+    configured = os.environ.get("FRONTLINE_CHROMIUM")
+    if configured:
+        return configured
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def is_loopback_url(url: str) -> bool:
+    """True for URLs that stay on this machine (loopback hosts, data:, blob:, about:)."""
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about", "file", "chrome-error"}:
+        return True
+    return (parts.hostname or "") in LOOPBACK_HOSTS
+
+
+@dataclass
+class StreamlitServer:
+    """A running ``streamlit run`` process and its base URL."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def _wait_healthy(server: StreamlitServer, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{server.log()}")
+        with (
+            contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
+            urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as answer,
+        ):
+            if answer.status == 200:
+                return
+        time.sleep(0.25)
+    raise RuntimeError(f"streamlit did not become healthy in {timeout_s} s:\n{server.log()}")
+
+
+@pytest.fixture(scope="session")
+def start_streamlit(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., StreamlitServer]]:
+    """Factory: start ``streamlit run streamlit_app.py`` on a free loopback port.
+
+    Keyword arguments become extra environment variables. ``FRONTLINE_OFFLINE=1`` is set
+    unless overridden. Every server started is stopped at the end of the session.
+    """
+    servers: list[StreamlitServer] = []
+
+    def start(**env_overrides: str) -> StreamlitServer:
+        port = free_port()
+        log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+        env = {**os.environ, "FRONTLINE_OFFLINE": "1", **env_overrides}
+        command = [
+            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+            "--server.port", str(port),
+            "--server.address", "127.0.0.1",
+            "--server.headless", "true",
+            "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none",
+        ]  # fmt: skip
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        server = StreamlitServer(f"http://127.0.0.1:{port}", process, log_path)
+        servers.append(server)
+        _wait_healthy(server, timeout_s=90)
+        return server
+
+    yield start
+    for server in servers:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(start_streamlit: Callable[..., StreamlitServer]) -> StreamlitServer:
+    """The dashboard on the bundled data, offline (``FRONTLINE_OFFLINE=1``)."""
+    return start_streamlit()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless system Chromium for the whole session (Playwright drives it)."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail(
+            "Chromium is not installed: run ./scripts/test.sh (it installs Debian's chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@dataclass
+class OfflinePage:
+    """A Playwright page whose non-loopback requests are aborted and recorded."""
+
+    page: object
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def screenshot(self, name: str) -> Path:
+        """Save a PNG under ``artifacts/screenshots/`` (kept by CI) and return its path."""
+        path = ARTIFACTS / "screenshots" / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def offline_page(browser: object) -> Iterator[OfflinePage]:
+    """A fresh browser context where only loopback requests get through."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    record = OfflinePage(page=None)
+
+    def guard(route: object) -> None:
+        url = route.request.url
+        if is_loopback_url(url):
+            route.continue_()
+        else:
+            record.blocked.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    record.page = page
+    page.on(
+        "console",
+        lambda message: (
+            record.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
+
+    def on_dialog(dialog: object) -> None:
+        record.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    yield record
+    context.close()
