@@ -1,26 +1,35 @@
 #!/usr/bin/env bash
 # Install everything the tests need and run the whole suite, browser tests included.
-# Usage: ./scripts/test.sh [pytest args...]
+#   ./scripts/test.sh [pytest args...]
+# Uses the active virtualenv if there is one, else creates ./.venv. Installs Debian's
+# chromium if no Chromium is on PATH (never a browser build of its own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON=${PYTHON:-python3}
+if [ -z "${VIRTUAL_ENV:-}" ]; then
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    PY=.venv/bin/python
+else
+    PY=python
+fi
 
-# Headless Chromium for the browser tests: the system package, never a browser build of our own.
-if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+if [ -z "${FRONTLINE_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1 \
+    && ! command -v chromium-browser >/dev/null 2>&1; then
     if command -v apt-get >/dev/null 2>&1; then
         SUDO=""
         [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+        echo "scripts/test.sh: installing Debian's chromium for the browser tests"
         $SUDO apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
     else
-        echo "scripts/test.sh: Chromium is missing and apt-get is not available; install Chromium and set FRONTLINE_CHROMIUM=/path/to/chromium" >&2
+        echo "scripts/test.sh: no Chromium and no apt-get; install Chromium or set FRONTLINE_CHROMIUM" >&2
         exit 1
     fi
 fi
 
-"$PYTHON" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-"$PYTHON" -m ruff check .
-"$PYTHON" -m ruff format --check .
-"$PYTHON" -m geo validate data
-"$PYTHON" -m pytest "$@"
+"$PY" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+"$PY" -m ruff check .
+"$PY" -m ruff format --check .
+"$PY" -m geo assets >/dev/null
+"$PY" -m geo validate data
+"$PY" -m pytest "$@"
