@@ -1,0 +1,105 @@
+"""Frontline Atlas: who held what, where the lines ran, and what happened — Syria and Iraq,
+Nov–Dec 2024.
+
+Run with ``streamlit run streamlit_app.py``. This file only wires the pieces together: widgets
+live in ``ui/``, every computation in ``geo/``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import streamlit as st
+
+from ui import derived, panels
+from ui.data import atlas_key, current_atlas
+from ui.ingest import render_article_panel, render_upload_panel
+from ui.mapview import render_map, standalone_map_html
+from ui.sidebar import Filters, init_state, render_sidebar, sync_url
+
+PLAY_STEP_SECONDS = 1.0
+
+st.set_page_config(page_title="Frontline Atlas", page_icon="🗺️", layout="wide")
+
+
+def filtered_events(atlas: object, filters: Filters) -> pd.DataFrame:
+    """The events matching every filter (vectorised, on the read-only base frame)."""
+    events = atlas.events
+    if filters.selects_nothing:
+        return events.iloc[0:0]
+    from geo.filters import filter_events
+
+    return filter_events(
+        events,
+        start=pd.Timestamp(filters.start),
+        end=pd.Timestamp(filters.end),
+        factions=filters.factions,
+        event_types=filters.event_types,
+        countries=filters.countries,
+        text=filters.text or None,
+        near_border_km=filters.near_border_km,
+    )
+
+
+def main() -> None:
+    """Render the dashboard once (Streamlit reruns this on every interaction)."""
+    atlas = current_atlas()
+    key = atlas_key()
+    options = derived.filter_options(atlas, key)
+    init_state(options)
+    filters = render_sidebar(options)
+    sync_url(filters)
+
+    st.title("Frontline Atlas")
+    st.caption(
+        "Control, frontlines and events in Syria and along the Iraq–Syria border, "
+        "27 Nov – 15 Dec 2024. Every claim carries its source and a confidence."
+    )
+    for problem in st.session_state.get("view_problems", ()):
+        st.warning(problem)
+    if filters.selects_nothing:
+        st.info("A filter has nothing selected, so no events are shown.")
+
+    shown = filtered_events(atlas, filters)
+    snap = derived.snapshot(atlas, key, filters.date)
+    areas = derived.area_table(atlas, key, options.min_date, options.max_date)
+    change = derived.changes(atlas, key, filters.start, filters.end)
+
+    panels.render_metrics(
+        shown, filters=filters, change=change, areas=areas, factions=atlas.factions
+    )
+    map_col, detail_col = st.columns([3, 1])
+    with map_col:
+        clicked = render_map(atlas, snap=snap, shown=shown, filters=filters)
+    with detail_col:
+        panels.render_details(clicked, shown=shown, points=snap.points, factions=atlas.factions)
+    panels.render_downloads(
+        shown,
+        filters=filters,
+        map_html=lambda: standalone_map_html(atlas, snap=snap, shown=shown, filters=filters),
+    )
+    chart_col, area_col = st.columns(2)
+    with chart_col:
+        panels.render_events_chart(shown, factions=atlas.factions)
+    with area_col:
+        panels.render_area_chart(areas, factions=atlas.factions)
+    panels.render_table(shown, factions=atlas.factions)
+
+    st.header("Add data")
+    upload_tab, article_tab = st.tabs(["Upload annotations", "Paste an article"])
+    with upload_tab:
+        render_upload_panel()
+    with article_tab:
+        render_article_panel()
+
+    if st.session_state.get("playing"):
+        if filters.date < options.max_date:
+            time.sleep(PLAY_STEP_SECONDS)
+            st.session_state["advance_date"] = True
+        else:
+            st.session_state["playing"] = False  # reached the last day: show the Play button again
+        st.rerun()
+
+
+main()

@@ -1,0 +1,2 @@
+"""Streamlit pieces of the Frontline Atlas dashboard (the only package besides the app that may
+import streamlit; the core in ``geo/`` never does)."""

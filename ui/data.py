@@ -1,0 +1,115 @@
+"""Data at the edge of the app: the base atlas loaded once per server, and the session's own.
+
+The base atlas (gazetteer, events, control) is a read-only ``st.cache_resource``: a
+``st.cache_data`` hit would copy a large GeoDataFrame on every rerun. Uploads merged during a
+session live in ``st.session_state`` under a fresh key, so derived results (control snapshots,
+area series) are cached per atlas version without hashing frames.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+__all__ = [
+    "ROOT",
+    "atlas_key",
+    "base_atlas",
+    "current_atlas",
+    "data_dir",
+    "geocoder",
+    "install_assets",
+    "is_offline",
+    "replace_session_atlas",
+]
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+_BASE_KEY = "base"
+
+
+def is_offline() -> bool:
+    """True when ``FRONTLINE_OFFLINE`` asks for no request to leave the machine."""
+    return os.environ.get("FRONTLINE_OFFLINE", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def data_dir() -> Path:
+    """The annotations folder: ``$FRONTLINE_DATA_DIR`` or the bundled ``data/``."""
+    return Path(os.environ.get("FRONTLINE_DATA_DIR") or ROOT / "data")
+
+
+@st.cache_resource(show_spinner=False)
+def install_assets() -> Path:
+    """Copy Leaflet and friends into ``./static/vendor`` once per server (served at /app/static)."""
+    from geo.assets import install_static
+
+    return install_static(ROOT / "static")
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer…")
+def geocoder(folder: str) -> Any:
+    """The offline geocoder, shared read-only by every session."""
+    from geo.geocode import load_geocoder
+
+    return load_geocoder(data_dir=Path(folder))
+
+
+@st.cache_resource(show_spinner="Loading annotations…")
+def base_atlas(folder: str, events_parquet: str | None) -> Any:
+    """The bundled atlas; ``events_parquet`` (from ``$FRONTLINE_EVENTS_PARQUET``) replaces events.
+
+    Shared read-only by every session: never mutate what this returns.
+    """
+    from geo.join import load_atlas
+
+    atlas = load_atlas(Path(folder), geocoder=geocoder(folder))
+    if events_parquet:
+        import geopandas as gpd
+
+        events = gpd.read_parquet(events_parquet).to_crs(4326)
+        events["date"] = events["date"].astype("datetime64[ns]")
+        atlas = dataclasses.replace(atlas, events=events)
+        log.info("events replaced by %s (%d rows)", events_parquet, len(events))
+    return atlas
+
+
+def current_atlas() -> Any:
+    """This session's atlas: the base one, or the base merged with the session's uploads."""
+    session_atlas = st.session_state.get("atlas")
+    if session_atlas is not None:
+        return session_atlas
+    parquet = os.environ.get("FRONTLINE_EVENTS_PARQUET") or None
+    return base_atlas(str(data_dir()), parquet)
+
+
+def atlas_key() -> str:
+    """A key that changes whenever this session's atlas does (for caches of derived data)."""
+    return st.session_state.get("atlas_key", _BASE_KEY)
+
+
+def replace_session_atlas(atlas: Any) -> None:
+    """Make ``atlas`` this session's atlas (after an upload or an article was merged)."""
+    st.session_state["atlas"] = atlas
+    st.session_state["atlas_key"] = f"session-{uuid.uuid4().hex}"
+
+
+def date_range(atlas: Any) -> tuple[dt.date, dt.date]:
+    """First and last day of the data (events and control claims); today if there is none."""
+    import pandas as pd
+
+    stamps = [atlas.events["date"], atlas.control["valid_from"]]
+    if "end_date" in atlas.events.columns:
+        stamps.append(atlas.events["end_date"])
+    values = pd.concat([pd.Series(pd.to_datetime(s, errors="coerce")) for s in stamps]).dropna()
+    if values.empty:
+        today = dt.date.today()
+        return today, today
+    return values.min().date(), values.max().date()

@@ -1,0 +1,247 @@
+"""The main column's panels: key figures, charts, the events table, details and downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from geo.exports import events_to_csv_bytes, events_to_geojson_bytes
+from ui.sidebar import Filters
+
+__all__ = [
+    "MAX_TABLE_ROWS",
+    "render_area_chart",
+    "render_details",
+    "render_downloads",
+    "render_events_chart",
+    "render_metrics",
+    "render_table",
+]
+
+MAX_TABLE_ROWS = 5_000  # the table shows the newest rows; downloads hold every row shown
+TABLE_COLUMNS = (
+    "date", "place", "faction", "faction2", "event_type", "sub_event_type", "description",
+    "source", "source_url", "confidence", "geo_confidence", "country", "id",
+)  # fmt: skip
+MAX_AREA_METRICS = 6
+
+
+def _names(factions: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(factions["id"].astype(str), factions["name"].astype(str), strict=True))
+
+
+def _changed_count(change: Any) -> int:
+    """Number of places that changed hands in a ChangeReport."""
+    for attr in ("changed", "changed_places", "places"):
+        table = getattr(change, attr, None)
+        if table is not None:
+            return len(table)
+    return 0
+
+
+def render_metrics(
+    shown: pd.DataFrame,
+    *,
+    filters: Filters,
+    change: Any,
+    areas: pd.DataFrame,
+    factions: pd.DataFrame,
+) -> None:
+    """Events shown, places that changed hands, and area per faction on the map date."""
+    first, second = st.columns(2)
+    first.metric("Events", f"{len(shown):,}", help="Events matching every filter")
+    second.metric(
+        "Places changed hands",
+        _changed_count(change),
+        help=f"Between {filters.start:%d %b %Y} and {filters.end:%d %b %Y}",
+    )
+    if areas.empty:
+        return
+    day = pd.Timestamp(filters.date)
+    since = pd.Timestamp(filters.start)
+    table = areas.pivot_table(index="date", columns="faction", values="area_km2", aggfunc="sum")
+    table = table.fillna(0.0)
+    if day not in table.index:
+        return
+    now = table.loc[day]
+    before = table.loc[since] if since in table.index else now * 0
+    names = _names(factions)
+    top = now[(now > 0) | (before > 0)].sort_values(ascending=False).head(MAX_AREA_METRICS)
+    if top.empty:
+        return
+    st.caption(f"Area held on {filters.date:%d %b %Y}, change since {filters.start:%d %b %Y}")
+    for column, (faction, km2) in zip(st.columns(len(top)), top.items(), strict=True):
+        column.metric(
+            names.get(str(faction), str(faction)),
+            f"{km2:,.0f} km²",
+            delta=f"{km2 - before.get(faction, 0.0):+,.0f} km²",
+        )
+
+
+def render_events_chart(shown: pd.DataFrame, *, factions: pd.DataFrame) -> None:
+    """Events per day, stacked by faction, in the factions' own colours."""
+    st.subheader("Events per day")
+    if shown.empty:
+        st.info("No events match the filters.")
+        return
+    names = _names(factions)
+    counts = (
+        shown.groupby([shown["date"].dt.normalize(), shown["faction"].astype(str)])
+        .size()
+        .unstack(fill_value=0)
+    )
+    colours = dict(zip(factions["id"].astype(str), factions["colour"].astype(str), strict=True))
+    palette = [colours.get(str(f), "#888888") for f in counts.columns]
+    counts.columns = [names.get(str(f), str(f)) for f in counts.columns]
+    st.bar_chart(counts, color=palette, stack=True, y_label="events")
+
+
+def render_area_chart(areas: pd.DataFrame, *, factions: pd.DataFrame) -> None:
+    """Area per faction over time."""
+    st.subheader("Area held per faction (km²)")
+    if areas.empty:
+        st.info("No control data in this range.")
+        return
+    names = _names(factions)
+    table = areas.pivot_table(index="date", columns="faction", values="area_km2", aggfunc="sum")
+    table = table.fillna(0.0)
+    colours = dict(zip(factions["id"].astype(str), factions["colour"].astype(str), strict=True))
+    palette = [colours.get(str(f), "#888888") for f in table.columns]
+    table.columns = [names.get(str(f), str(f)) for f in table.columns]
+    st.line_chart(table, color=palette, y_label="km²")
+
+
+def _safe_links(urls: pd.Series) -> pd.Series:
+    """Keep http(s) links only: a ``javascript:`` URL from an upload must not become a link."""
+    text = urls.astype("str").fillna("")
+    return text.where(text.str.match(r"(?i)^https?://"), None)
+
+
+def render_table(shown: pd.DataFrame, *, factions: pd.DataFrame) -> None:
+    """The events shown, newest first, sortable, with their source links."""
+    st.subheader("Events shown")
+    columns = [c for c in TABLE_COLUMNS if c in shown.columns]
+    table = pd.DataFrame(shown[columns]).sort_values("date", ascending=False, kind="stable")
+    if len(table) > MAX_TABLE_ROWS:
+        st.caption(
+            f"Showing the newest {MAX_TABLE_ROWS:,} of {len(table):,} events; "
+            "the downloads hold them all."
+        )
+        table = table.head(MAX_TABLE_ROWS)
+    names = _names(factions)
+    for column in ("faction", "faction2"):
+        if column in table.columns:
+            table[column] = table[column].map(lambda v: names.get(v, v), na_action="ignore")
+    if "source_url" in table.columns:
+        table["source_url"] = _safe_links(table["source_url"])
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+            "source_url": st.column_config.LinkColumn("Source link", display_text="open"),
+            "confidence": st.column_config.NumberColumn("Confidence", format="%.2f"),
+            "geo_confidence": st.column_config.NumberColumn("Geo confidence", format="%.2f"),
+        },
+        key="events_table",
+    )
+
+
+def downloads_for(shown: pd.DataFrame, *, map_html: Callable[[], str]) -> dict[str, Callable]:
+    """Deferred download payloads: each runs only when its button is clicked."""
+    return {
+        "csv": lambda: events_to_csv_bytes(shown),
+        "geojson": lambda: events_to_geojson_bytes(shown),
+        "html": lambda: map_html().encode("utf-8"),
+    }
+
+
+def render_downloads(shown: pd.DataFrame, *, filters: Filters, map_html: Callable[[], str]) -> None:
+    """Download buttons for the events shown (CSV, GeoJSON) and the current map (HTML).
+
+    The payloads are generated on click (deferred), so reruns stay fast; the same callables are
+    kept in ``st.session_state["downloads"]`` for tests.
+    """
+    payloads = downloads_for(shown, map_html=map_html)
+    st.session_state["downloads"] = payloads
+    stem = f"frontline-atlas_{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
+    csv_col, json_col, html_col = st.columns(3)
+    csv_col.download_button(
+        "Events (CSV)", data=payloads["csv"], file_name=f"{stem}.csv", mime="text/csv",
+        on_click="ignore", key="download_csv",
+    )  # fmt: skip
+    json_col.download_button(
+        "Events (GeoJSON)", data=payloads["geojson"], file_name=f"{stem}.geojson",
+        mime="application/geo+json", on_click="ignore", key="download_geojson",
+    )  # fmt: skip
+    html_col.download_button(
+        "Map (HTML)", data=payloads["html"], file_name=f"frontline-atlas_{filters.date:%Y%m%d}.html",
+        mime="text/html", on_click="ignore", key="download_html",
+    )  # fmt: skip
+
+
+def _nearest(frame: pd.DataFrame, *, lat: float, lon: float, tolerance_deg: float) -> pd.DataFrame:
+    """Rows whose (lat, lon) lie within ``tolerance_deg`` of the clicked point (a pick, not a
+    measurement)."""
+    if frame.empty or "lat" not in frame.columns:
+        return frame.iloc[0:0]
+    distance = (frame["lat"] - lat).abs() + (frame["lon"] - lon).abs()
+    return frame[distance <= tolerance_deg]
+
+
+def render_details(
+    clicked: Mapping[str, Any] | None,
+    *,
+    shown: pd.DataFrame,
+    points: pd.DataFrame,
+    factions: pd.DataFrame,
+) -> None:
+    """Details of the event(s) or place at the last clicked point of the map."""
+    st.subheader("Details")
+    if not clicked or clicked.get("lat") is None:
+        st.caption("Click an event or a place on the map to see its details here.")
+        return
+    lat, lon = float(clicked["lat"]), float(clicked["lng"])  # Leaflet sends (lat, lng)
+    names = _names(factions)
+    events = _nearest(shown, lat=lat, lon=lon, tolerance_deg=1e-4)
+    places = _nearest(points, lat=lat, lon=lon, tolerance_deg=1e-4)
+    if events.empty and places.empty:
+        st.caption(f"Nothing drawn at {lat:.4f}, {lon:.4f} matches the filters.")
+        return
+    for _, row in places.head(5).iterrows():
+        held = names.get(str(row.get("faction")), str(row.get("faction")))
+        st.markdown(f"**Place:** {_md(row.get('place'))} — held by {_md(held)}")
+        since = row.get("valid_from")
+        st.caption(
+            f"since {_day(since)} · status {_md(row.get('status'))} · "
+            f"confidence {row.get('confidence')} · source {_md(row.get('source'))}"
+        )
+    for _, row in events.head(20).iterrows():
+        who = names.get(str(row.get("faction")), str(row.get("faction")))
+        st.markdown(
+            f"**{_day(row.get('date'))} · {_md(row.get('event_type'))}** at "
+            f"{_md(row.get('place'))} — {_md(who)}"
+        )
+        st.text(str(row.get("description") or ""))
+        url = str(row.get("source_url") or "")
+        if url.lower().startswith(("http://", "https://")):
+            st.link_button(f"Source: {row.get('source') or url}"[:80], url)
+        else:
+            st.caption(f"Source: {_md(row.get('source'))}")
+
+
+def _day(value: object) -> str:
+    if value is None or pd.isna(value):
+        return "?"
+    return f"{pd.Timestamp(value):%d %b %Y}"
+
+
+def _md(value: object) -> str:
+    """Text made safe for ``st.markdown``: markdown and HTML characters are escaped."""
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    for char in "\\`*_{}[]()#+-.!|<>~":
+        text = text.replace(char, "\\" + char)
+    return text

@@ -1,0 +1,217 @@
+"""The sidebar: every filter of the dashboard, initialised from the URL and kept in it.
+
+Widgets are keyed and read their value from ``st.session_state`` (never a ``value=``
+argument), so that the URL, the step buttons and the play control can set them before the
+widgets are drawn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from geo.viewstate import ViewState, parse_query_params, reconcile, to_query_params
+
+__all__ = ["FilterOptions", "Filters", "init_state", "render_sidebar", "sync_url"]
+
+ONE_DAY = dt.timedelta(days=1)
+DEFAULT_BORDER_KM = 25
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the data offers to filter on."""
+
+    min_date: dt.date
+    max_date: dt.date
+    factions: tuple[str, ...]  # ids
+    faction_names: tuple[tuple[str, str], ...]  # (id, display name)
+    event_types: tuple[str, ...]
+    countries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The user's choices; ``None`` for a multi-choice means "all" (no filter)."""
+
+    date: dt.date
+    start: dt.date
+    end: dt.date
+    factions: tuple[str, ...] | None
+    event_types: tuple[str, ...] | None
+    countries: tuple[str, ...] | None
+    text: str
+    near_border_km: float | None
+
+    @property
+    def selects_nothing(self) -> bool:
+        """True when a multi-choice has nothing selected: no event can be shown."""
+        return any(v == () for v in (self.factions, self.event_types, self.countries))
+
+    def view(self) -> ViewState:
+        """The part of the filters that lives in the URL."""
+        return ViewState(
+            date=self.date,
+            start=self.start,
+            end=self.end,
+            factions=self.factions or (),
+            event_types=self.event_types or (),
+        )
+
+
+def _clamp(value: dt.date, options: FilterOptions) -> dt.date:
+    return min(max(value, options.min_date), options.max_date)
+
+
+def _keep(selected: Sequence[str], allowed: Sequence[str]) -> list[str]:
+    allowed_set = set(allowed)
+    return [value for value in selected if value in allowed_set]
+
+
+def init_state(options: FilterOptions) -> None:
+    """Give every filter widget a valid value: from the URL on a session's first run, else kept.
+
+    Values that no longer fit the data (after an upload changed it) are clamped or dropped; new
+    factions, event types and countries are selected when everything was selected before.
+    """
+    state = st.session_state
+    if "view_loaded" not in state:
+        state["view_loaded"] = True
+        view, problems = parse_query_params(st.query_params.to_dict() | _repeated_params())
+        view, more = reconcile(
+            view,
+            min_date=options.min_date,
+            max_date=options.max_date,
+            factions=options.factions,
+            event_types=options.event_types,
+        )
+        state["view_problems"] = (*problems, *more)
+        state["map_date"] = view.date or options.max_date
+        state["window"] = (view.start or options.min_date, view.end or options.max_date)
+        state["factions"] = list(view.factions or options.factions)
+        state["event_types"] = list(view.event_types or options.event_types)
+        state["countries"] = list(options.countries)
+        state["text"] = ""
+        state["near_border"] = False
+        state["border_km"] = DEFAULT_BORDER_KM
+        state["playing"] = False
+        state["known_options"] = options
+    known: FilterOptions = state.get("known_options", options)
+    if state.pop("advance_date", False):  # the play control asked for the next day
+        state["map_date"] = state["map_date"] + ONE_DAY
+    state["map_date"] = _clamp(state["map_date"], options)
+    start, end = (_clamp(day, options) for day in state["window"])
+    state["window"] = (min(start, end), max(start, end))
+    for key in ("factions", "event_types", "countries"):
+        before, now = getattr(known, key), getattr(options, key)
+        selected = _keep(state[key], now)
+        if set(state[key]) >= set(before):  # everything was selected: keep it that way
+            selected += [value for value in now if value not in selected]
+        state[key] = selected
+    state["known_options"] = options
+
+
+def _repeated_params() -> dict[str, list[str]]:
+    """Repeated keys (``?faction=a&faction=b``): ``to_dict`` keeps only the last value."""
+    return {key: st.query_params.get_all(key) for key in ("faction", "event_type")}
+
+
+def _step(days: int, options: FilterOptions) -> None:
+    day = st.session_state["map_date"] + dt.timedelta(days=days)
+    st.session_state["map_date"] = _clamp(day, options)
+    st.session_state["playing"] = False
+
+
+def _toggle_play(options: FilterOptions) -> None:
+    playing = not st.session_state.get("playing", False)
+    if playing and st.session_state["map_date"] >= options.max_date:
+        st.session_state["map_date"] = options.min_date  # replay from the start
+    st.session_state["playing"] = playing
+
+
+def _multiselect(label: str, key: str, values: Sequence[str], names: dict[str, str]) -> None:
+    st.multiselect(
+        label,
+        options=list(values),
+        key=key,
+        format_func=lambda value: names.get(value, value),
+        placeholder="Nothing selected: no events shown",
+    )
+
+
+def _chosen(key: str, options: Sequence[str]) -> tuple[str, ...] | None:
+    selected = tuple(st.session_state[key])
+    return None if set(selected) >= set(options) else selected
+
+
+def render_sidebar(options: FilterOptions) -> Filters:
+    """Draw the filters in the sidebar and return the user's choices.
+
+    Examples
+    --------
+    Call :func:`init_state` first, then ``filters = render_sidebar(options)``.
+    """
+    names = dict(options.faction_names)
+    bar = st.sidebar
+    with bar:
+        st.header("Filters")
+        single_day = options.min_date == options.max_date
+        st.slider(
+            "Map date (control areas and frontlines)",
+            min_value=options.min_date,
+            max_value=options.max_date + (ONE_DAY if single_day else dt.timedelta(0)),
+            key="map_date",
+            format="YYYY-MM-DD",
+        )
+        back, play, forward = st.columns(3)
+        back.button("◀", key="step_back", help="Previous day", on_click=_step, args=(-1, options))
+        play.button(
+            "⏸" if st.session_state.get("playing") else "▶ Play",
+            key="play",
+            help="Step the map date one day at a time",
+            on_click=_toggle_play,
+            args=(options,),
+        )
+        forward.button("▶", key="step_forward", help="Next day", on_click=_step, args=(1, options))
+        st.slider(
+            "Event window",
+            min_value=options.min_date,
+            max_value=options.max_date + (ONE_DAY if single_day else dt.timedelta(0)),
+            key="window",
+            format="YYYY-MM-DD",
+        )
+        _multiselect("Factions", "factions", options.factions, names)
+        _multiselect("Event types", "event_types", options.event_types, {})
+        _multiselect("Countries", "countries", options.countries, {})
+        st.text_input("Search place, description or source", key="text")
+        st.checkbox("Only within N km of the Iraq–Syria border", key="near_border")
+        st.number_input(
+            "N (km)", min_value=1, max_value=500, step=5, key="border_km",
+            disabled=not st.session_state["near_border"],
+        )  # fmt: skip
+    start, end = st.session_state["window"]
+    return Filters(
+        date=st.session_state["map_date"],
+        start=start,
+        end=end,
+        factions=_chosen("factions", options.factions),
+        event_types=_chosen("event_types", options.event_types),
+        countries=_chosen("countries", options.countries),
+        text=st.session_state["text"].strip(),
+        near_border_km=float(st.session_state["border_km"])
+        if st.session_state["near_border"]
+        else None,
+    )
+
+
+def sync_url(filters: Filters) -> None:
+    """Write the view into the URL (only when it changed, so the browser history stays short)."""
+    wanted = to_query_params(filters.view())
+    current = {key: st.query_params.get_all(key) for key in ("faction", "event_type")}
+    current |= {key: st.query_params.get(key) for key in ("date", "start", "end")}
+    normalised = {key: value for key, value in current.items() if value}
+    if normalised != wanted:
+        st.query_params.from_dict(wanted)
