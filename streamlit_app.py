@@ -71,13 +71,13 @@ def main() -> None:
     )
     map_col, detail_col = st.columns([3, 1])
     with map_col:
-        clicked = render_map(atlas, snap=snap, shown=shown, filters=filters)
+        clicked = render_map(atlas, snap=snap, shown=shown)
     with detail_col:
         panels.render_details(clicked, shown=shown, points=snap.points, factions=atlas.factions)
     panels.render_downloads(
         shown,
         filters=filters,
-        map_html=lambda: standalone_map_html(atlas, snap=snap, shown=shown, filters=filters),
+        map_html=lambda: standalone_map_html(atlas, snap=snap, shown=shown),
     )
     chart_col, area_col = st.columns(2)
     with chart_col:

@@ -24,10 +24,12 @@ __all__ = [
     "base_atlas",
     "current_atlas",
     "data_dir",
+    "date_range",
     "geocoder",
     "install_assets",
     "is_offline",
     "replace_session_atlas",
+    "static_layers",
 ]
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,24 @@ def base_atlas(folder: str, events_parquet: str | None) -> Any:
     return atlas
 
 
+@st.cache_resource(show_spinner=False)
+def static_layers() -> tuple[Any, Any]:
+    """Border lines and border crossings (held-by as of the latest claim): the base map's."""
+    import pandas as pd
+
+    from geo.borders import border_crossings, border_lines
+
+    places_csv = data_dir() / "places.csv"
+    crossings = None
+    if places_csv.is_file():
+        places = pd.read_csv(places_csv, dtype="str", keep_default_na=False)
+        for column in ("lat", "lon"):
+            places[column] = pd.to_numeric(places[column], errors="coerce")
+        parquet = os.environ.get("FRONTLINE_EVENTS_PARQUET") or None
+        crossings = border_crossings(places, base_atlas(str(data_dir()), parquet).control)
+    return border_lines(), crossings
+
+
 def current_atlas() -> Any:
     """This session's atlas: the base one, or the base merged with the session's uploads."""
     session_atlas = st.session_state.get("atlas")
@@ -102,14 +122,22 @@ def replace_session_atlas(atlas: Any) -> None:
 
 
 def date_range(atlas: Any) -> tuple[dt.date, dt.date]:
-    """First and last day of the data (events and control claims); today if there is none."""
+    """The days the dashboard offers: from the first event to the last event or control change.
+
+    Control baselines can be old (a town held since 2017); they do not stretch the range back.
+    Without events, the control claims' own range is used; with no data at all, today.
+    """
     import pandas as pd
 
-    stamps = [atlas.events["date"], atlas.control["valid_from"]]
+    events = pd.to_datetime(atlas.events["date"], errors="coerce").dropna()
+    claims = pd.to_datetime(atlas.control["valid_from"], errors="coerce").dropna()
     if "end_date" in atlas.events.columns:
-        stamps.append(atlas.events["end_date"])
-    values = pd.concat([pd.Series(pd.to_datetime(s, errors="coerce")) for s in stamps]).dropna()
-    if values.empty:
+        ends = pd.to_datetime(atlas.events["end_date"], errors="coerce").dropna()
+    else:
+        ends = events.iloc[0:0]
+    if events.empty and claims.empty:
         today = dt.date.today()
         return today, today
-    return values.min().date(), values.max().date()
+    first = events.min() if not events.empty else claims.min()
+    last = max(s.max() for s in (events, claims, ends) if not s.empty)
+    return first.date(), max(first, last).date()

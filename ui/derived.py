@@ -57,7 +57,9 @@ def area_table(_atlas: Any, key: str, start: dt.date, end: dt.date) -> pd.DataFr
     """Area per faction per day (``date, faction, area_km2``) over the data's range."""
     from geo.control import area_series
 
-    return area_series(_atlas.control, start=pd.Timestamp(start), end=pd.Timestamp(end))
+    return area_series(
+        _atlas.control, start=pd.Timestamp(start), end=pd.Timestamp(end), polygons=_atlas.areas
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -65,4 +67,6 @@ def changes(_atlas: Any, key: str, start: dt.date, end: dt.date) -> Any:
     """What changed hands between ``start`` and ``end``."""
     from geo.control import change_between
 
-    return change_between(_atlas.control, pd.Timestamp(start), pd.Timestamp(end))
+    return change_between(
+        _atlas.control, pd.Timestamp(start), pd.Timestamp(end), polygons=_atlas.areas
+    )

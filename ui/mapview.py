@@ -12,8 +12,8 @@ from typing import Any
 from streamlit_folium import st_folium
 
 from geo.assets import localize, standalone_html
-from ui.data import install_assets, is_offline
-from ui.sidebar import Filters
+from geo.mapping import DEFAULT_LOCATION
+from ui.data import install_assets, is_offline, static_layers
 
 __all__ = ["MAP_KEY", "MAX_POINTS", "render_map", "standalone_map_html"]
 
@@ -21,21 +21,41 @@ MAP_KEY = "atlas_map"
 MAX_POINTS = 2_000  # more events than this are aggregated by the map layer
 
 
-def _layers(atlas: Any, snap: Any, shown: Any, filters: Filters) -> list[Any]:
-    from geo.maplayers import map_feature_groups
+def _layers(atlas: Any, snap: Any, shown: Any) -> list[Any]:
+    from geo.mapping import map_feature_groups
 
     return map_feature_groups(
-        snapshot=snap, events=shown, factions=atlas.factions, max_points=MAX_POINTS
+        events=shown,
+        areas=snap.areas,
+        frontlines=snap.frontlines,
+        factions=atlas.factions,
+        max_points=MAX_POINTS,
+        borders=True,
+        crossings=True,
     )
 
 
-def _base_map(atlas: Any) -> Any:
+def _base_map(atlas: Any, *, with_layers: tuple[Any, Any] | None = None) -> Any:
+    """The map without filter-driven layers (or with them, for the standalone export)."""
     from geo.mapping import build_map
 
-    return build_map(factions=atlas.factions, offline=is_offline())
+    borders, crossings = static_layers()
+    snap, shown = with_layers or (None, None)
+    return build_map(
+        events=shown,
+        areas=None if snap is None else snap.areas,
+        frontlines=None if snap is None else snap.frontlines,
+        borders=borders,
+        crossings=crossings,
+        factions=atlas.factions,
+        offline=is_offline(),
+        max_points=MAX_POINTS,
+        location=DEFAULT_LOCATION,
+        with_data_layers=with_layers is not None,
+    )
 
 
-def render_map(atlas: Any, *, snap: Any, shown: Any, filters: Filters) -> dict[str, Any] | None:
+def render_map(atlas: Any, *, snap: Any, shown: Any) -> dict[str, Any] | None:
     """Draw the map; return what was last clicked (``{"lat": .., "lng": ..}``) or ``None``."""
     install_assets()
     fmap = localize(_base_map(atlas))
@@ -44,15 +64,12 @@ def render_map(atlas: Any, *, snap: Any, shown: Any, filters: Filters) -> dict[s
         key=MAP_KEY,
         height=620,
         use_container_width=True,
-        feature_group_to_add=_layers(atlas, snap, shown, filters),
+        feature_group_to_add=_layers(atlas, snap, shown),
         returned_objects=["last_object_clicked"],
     )
     return (result or {}).get("last_object_clicked")
 
 
-def standalone_map_html(atlas: Any, *, snap: Any, shown: Any, filters: Filters) -> str:
+def standalone_map_html(atlas: Any, *, snap: Any, shown: Any) -> str:
     """The current map as one self-contained HTML file (the layers are part of the map)."""
-    fmap = _base_map(atlas)
-    for group in _layers(atlas, snap, shown, filters):
-        group.add_to(fmap)
-    return standalone_html(fmap)
+    return standalone_html(_base_map(atlas, with_layers=(snap, shown)))

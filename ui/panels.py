@@ -34,12 +34,8 @@ def _names(factions: pd.DataFrame) -> dict[str, str]:
 
 
 def _changed_count(change: Any) -> int:
-    """Number of places that changed hands in a ChangeReport."""
-    for attr in ("changed", "changed_places", "places"):
-        table = getattr(change, attr, None)
-        if table is not None:
-            return len(table)
-    return 0
+    """Number of places that changed hands in a :class:`geo.control.ChangeReport`."""
+    return int(change.changed_hands["place"].nunique())
 
 
 def render_metrics(

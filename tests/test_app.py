@@ -1,0 +1,308 @@
+"""The dashboard through Streamlit's AppTest: filters, the URL, downloads and uploads.
+
+AppTest runs ``streamlit_app.py`` in-process on the bundled data (it cannot see inside the
+``st_folium`` iframe; the browser tests do that). Expected values are derived from the app's own
+downloads and from the data, never typed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "streamlit_app.py")
+TIMEOUT_S = 120
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTLINE_OFFLINE", "1")
+    monkeypatch.delenv("FRONTLINE_EVENTS_PARQUET", raising=False)
+    monkeypatch.delenv("FRONTLINE_DATA_DIR", raising=False)
+
+
+def run_app(query: dict[str, str | list[str]] | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    if query:
+        app.query_params.update(query)
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def rerun(app: AppTest) -> AppTest:
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def events_shown(app: AppTest) -> int:
+    (metric,) = [m for m in app.metric if m.label == "Events"]
+    return int(str(metric.value).replace(",", ""))
+
+
+def downloaded_csv(app: AppTest) -> pd.DataFrame:
+    """The bytes the "Events (CSV)" button serves (the same deferred callable), as a frame."""
+    button = app.get("download_button")
+    assert any(b.proto.label == "Events (CSV)" and b.proto.deferred_file_id for b in button)
+    data = app.session_state["downloads"]["csv"]()
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+
+
+def widget(app: AppTest, kind: str, key: str):
+    return getattr(app.sidebar, kind)(key=key)
+
+
+@pytest.fixture(scope="module")
+def first_view() -> AppTest:
+    return run_app()
+
+
+def test_the_dashboard_opens_on_the_bundled_data_with_events_and_area_figures(first_view):
+    assert events_shown(first_view) > 0
+    labels = [m.label for m in first_view.metric]
+    assert "Places changed hands" in labels
+    assert len(labels) > 2, "area per faction is missing from the key figures"
+
+
+def test_the_events_metric_counts_exactly_the_rows_of_the_csv_download(first_view):
+    assert len(downloaded_csv(first_view)) == events_shown(first_view)
+
+
+def test_choosing_one_faction_shows_only_its_events_and_fewer_of_them():
+    app = run_app()
+    total = events_shown(app)
+    factions = widget(app, "multiselect", "factions")
+    counts = downloaded_csv(app)["faction"].value_counts()
+    busiest = counts.index[0]
+    (faction_id,) = [f for f in factions.options if factions.format_func(f) == busiest] or [busiest]
+    factions.set_value([faction_id])
+    rerun(app)
+    shown = downloaded_csv(app)
+    assert 0 < events_shown(app) < total
+    assert len(shown) == events_shown(app)
+    assert ((shown["faction"] == faction_id) | (shown.get("faction2") == faction_id)).all()
+
+
+def test_narrowing_the_event_window_keeps_only_events_inside_it():
+    app = run_app()
+    total = events_shown(app)
+    window = widget(app, "slider", "window")
+    first, last = window.value
+    middle = first + (last - first) / 2
+    window.set_value((first, middle))
+    rerun(app)
+    dates = pd.to_datetime(downloaded_csv(app)["date"]).dt.date
+    assert events_shown(app) < total
+    assert dates.max() <= middle
+
+
+def test_an_event_type_filter_shows_only_that_type():
+    app = run_app()
+    total = events_shown(app)
+    types = widget(app, "multiselect", "event_types")
+    chosen = types.options[0]
+    types.set_value([chosen])
+    rerun(app)
+    shown = downloaded_csv(app)
+    assert events_shown(app) < total
+    assert set(shown["event_type"]) == {chosen}
+
+
+def test_a_country_filter_shows_only_that_country():
+    app = run_app()
+    total = events_shown(app)
+    countries = widget(app, "multiselect", "countries")
+    if len(countries.options) < 2:
+        pytest.fail(f"the bundled events should span Syria and Iraq, got {countries.options}")
+    chosen = countries.options[-1]
+    countries.set_value([chosen])
+    rerun(app)
+    assert 0 < events_shown(app) < total
+    assert set(downloaded_csv(app)["country"]) == {chosen}
+
+
+def test_free_text_search_narrows_to_matching_events():
+    app = run_app()
+    total = events_shown(app)
+    place = downloaded_csv(app)["place"].value_counts().index[0]
+    widget(app, "text_input", "text").set_value(place)
+    rerun(app)
+    shown = downloaded_csv(app)
+    assert 0 < events_shown(app) < total
+    haystack = shown[["place", "description", "source"]].agg(" ".join, axis=1).str.casefold()
+    assert haystack.str.contains(place.casefold(), regex=False).all()
+
+
+def test_the_border_filter_keeps_fewer_events_and_more_with_a_wider_band():
+    app = run_app()
+    total = events_shown(app)
+    widget(app, "checkbox", "near_border").check()
+    widget(app, "number_input", "border_km").set_value(25)
+    rerun(app)
+    narrow = events_shown(app)
+    widget(app, "number_input", "border_km").set_value(150)
+    rerun(app)
+    wide = events_shown(app)
+    assert narrow < total
+    assert narrow <= wide <= total
+
+
+def test_nothing_selected_shows_no_events_and_no_exception():
+    app = run_app()
+    widget(app, "multiselect", "factions").set_value([])
+    rerun(app)
+    assert events_shown(app) == 0
+    assert len(downloaded_csv(app)) == 0
+    widget(app, "multiselect", "factions").set_value(widget(app, "multiselect", "factions").options)
+    widget(app, "multiselect", "event_types").set_value([])
+    widget(app, "multiselect", "countries").set_value([])
+    rerun(app)
+    assert events_shown(app) == 0
+
+
+def test_an_empty_window_and_the_first_day_as_map_date_raise_nothing():
+    app = run_app()
+    window = widget(app, "slider", "window")
+    first, _ = window.value
+    window.set_value((first, first))
+    widget(app, "slider", "map_date").set_value(widget(app, "slider", "map_date").min)
+    rerun(app)
+    dates = pd.to_datetime(downloaded_csv(app)["date"]).dt.date
+    assert (dates == first).all()
+
+
+def test_step_buttons_move_the_map_date_by_one_day():
+    app = run_app()
+    date = widget(app, "slider", "map_date")
+    start = date.value
+    app.sidebar.button(key="step_back").click()
+    rerun(app)
+    assert widget(app, "slider", "map_date").value == start - dt.timedelta(days=1)
+    app.sidebar.button(key="step_forward").click()
+    rerun(app)
+    assert widget(app, "slider", "map_date").value == start
+
+
+def test_the_query_parameters_restore_a_shared_view():
+    probe = run_app()
+    factions = widget(probe, "multiselect", "factions").options[:2]
+    window = widget(probe, "slider", "window").value
+    start = window[0] + dt.timedelta(days=2)
+    end = window[1] - dt.timedelta(days=2)
+    query = {
+        "date": "2024-12-03",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "faction": ",".join(factions),
+    }
+    app = run_app(query)
+    assert widget(app, "slider", "map_date").value == dt.date(2024, 12, 3)
+    assert widget(app, "slider", "window").value == (start, end)
+    assert widget(app, "multiselect", "factions").value == list(factions)
+    shown = downloaded_csv(app)
+    assert len(shown) == events_shown(app)
+    assert pd.to_datetime(shown["date"]).dt.date.between(start, end).all()
+
+
+def test_repeated_faction_parameters_work_like_comma_separated_ones():
+    probe = run_app()
+    factions = widget(probe, "multiselect", "factions").options[:2]
+    repeated = run_app({"faction": list(factions)})
+    commas = run_app({"faction": ",".join(factions)})
+    assert widget(repeated, "multiselect", "factions").value == list(factions)
+    assert events_shown(repeated) == events_shown(commas)
+
+
+def test_changing_a_filter_writes_the_view_into_the_url():
+    app = run_app()
+    factions = widget(app, "multiselect", "factions")
+    chosen = factions.options[:1]
+    factions.set_value(chosen)
+    types = widget(app, "multiselect", "event_types")
+    types.set_value(types.options[:1])
+    rerun(app)
+    assert app.query_params["faction"] in (chosen[0], chosen)
+    assert app.query_params["event_type"] in (types.options[0], types.options[:1])
+    assert (
+        dt.date.fromisoformat(app.query_params["date"]) == widget(app, "slider", "map_date").value
+    )
+
+
+def test_garbage_in_the_url_is_reported_and_the_default_view_is_shown(first_view):
+    app = run_app({"date": "not-a-date", "faction": "martians", "start": "2099-01-01"})
+    messages = " ".join(w.value for w in app.warning)
+    assert "'not-a-date'" in messages
+    assert "'martians'" in messages
+    assert events_shown(app) <= events_shown(first_view)
+    assert (
+        widget(app, "multiselect", "factions").value
+        == widget(first_view, "multiselect", "factions").value
+    )
+
+
+def test_the_geojson_download_holds_the_same_rows_as_the_csv():
+    app = run_app()
+    types = widget(app, "multiselect", "event_types")
+    types.set_value(types.options[:1])
+    rerun(app)
+    csv_ids = downloaded_csv(app)["id"].tolist()
+    doc = json.loads(app.session_state["downloads"]["geojson"]())
+    assert [f["properties"]["id"] for f in doc["features"]] == csv_ids
+
+
+@pytest.mark.slow
+def test_the_map_download_is_a_standalone_html_page_with_no_cdn_links(first_view):
+    html = first_view.session_state["downloads"]["html"]().decode("utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert "L.map(" in html
+    for cdn in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "unpkg.com"):
+        assert cdn not in html
+
+
+def _uploader(app: AppTest):
+    (uploader,) = app.get("file_uploader")
+    return uploader
+
+
+def test_a_binary_upload_is_reported_and_the_loaded_data_stays():
+    app = run_app()
+    before = events_shown(app)
+    _uploader(app).set_value(("events.csv", b"\x00\xff\xfe garbage \x00" * 50, "text/csv"))
+    rerun(app)
+    assert app.error, "a binary file must be reported"
+    assert "events.csv" in app.error[0].value
+    assert events_shown(app) == before
+
+
+def test_an_upload_with_bad_rows_lists_them_and_adds_the_valid_ones():
+    app = run_app()
+    before = events_shown(app)
+    source = downloaded_csv(app).iloc[:2].copy()
+    source["id"] = ["upload-1", "upload-2"]
+    source.loc[source.index[1], "date"] = "2024-02-30"  # impossible date: row 3 of the file
+    data = source.to_csv(index=False).encode("utf-8")
+    _uploader(app).set_value(("my_events.csv", data, "text/csv"))
+    rerun(app)
+    issues = app.dataframe(key="upload_issues").value
+    assert (issues["row"] == 3).any()
+    assert events_shown(app) == before + 1
+
+
+def test_an_upload_over_the_size_limit_is_refused_with_a_clear_message():
+    from ui.ingest import MAX_UPLOAD_BYTES
+
+    app = run_app()
+    before = events_shown(app)
+    data = b"id,date,place\n" + b"x,2024-12-01,Homs\n" * (MAX_UPLOAD_BYTES // 17 + 10)
+    _uploader(app).set_value(("huge.csv", data, "text/csv"))
+    rerun(app)
+    assert "limit" in app.error[0].value
+    assert events_shown(app) == before
