@@ -442,6 +442,8 @@ def synthetic_control(
     *,
     seed: int = 0,
     date: str | pd.Timestamp = "2024-11-26",
+    changes: float = 0.0,
+    change_days: int = 30,
     data_dir: Path | None = None,
 ) -> gpd.GeoDataFrame:
     """``n_points`` seeded control claims in the shared ``control`` schema, all valid on ``date``.
@@ -450,15 +452,39 @@ def synthetic_control(
     faction of the nearest of a fixed set of anchors, so that factions hold contiguous areas and
     frontlines exist between them. Place names are unique (``syn-00000 near Homs``).
 
+    Parameters
+    ----------
+    n_points : int
+        Number of places, each with one baseline claim valid from a day up to 60 days before
+        ``date``.
+    seed : int
+        Seed of the random generator.
+    date : date-like
+        The day on which every baseline claim is in force.
+    changes : float
+        Fraction of the places that then change hands: one extra row each, valid from a day in
+        ``date + 1 .. date + change_days``, for the faction of the next-nearest anchor (so a
+        30-day area series sees territory move). 0 (the default) adds no rows.
+    change_days : int
+        Length of the period in which the changes happen.
+    data_dir : Path, optional
+        Where ``places.csv`` and ``events.csv`` are read for the towns. Default: ``data/``.
+
     Examples
     --------
     >>> control = synthetic_control(200, seed=2)
     >>> len(control), control["place"].is_unique, set(control["status"]) <= {"held", "contested"}
     (200, True, True)
+    >>> later = synthetic_control(200, seed=2, changes=0.1)
+    >>> len(later), int((later["valid_from"] > pd.Timestamp("2024-11-26")).sum())
+    (220, 20)
     """
     import geopandas as gpd
 
     _check_n(n_points, "n_points")
+    if not 0.0 <= changes <= 1.0:
+        raise ConfigError(f"changes must be a fraction in 0..1, got {changes!r}")
+    _check_n(change_days, "change_days")
     try:
         day = pd.Timestamp(date).normalize()
     except (ValueError, TypeError) as err:
@@ -475,29 +501,47 @@ def synthetic_control(
     lon = town_lon + radius_km * np.sin(bearing) / (_KM_PER_DEG_LAT * np.cos(np.radians(town_lat)))
 
     anchors = np.array([(a[0], a[1]) for a in _CONTROL_ANCHORS])
-    anchor_faction = np.array([a[2] for a in _CONTROL_ANCHORS], dtype=object)
+    anchor_faction = np.array(sorted({a[2] for a in _CONTROL_ANCHORS}), dtype=object)
+    anchor_code = np.searchsorted(anchor_faction, [a[2] for a in _CONTROL_ANCHORS])
     d2 = (lat[:, None] - anchors[None, :, 0]) ** 2 + (
         (lon[:, None] - anchors[None, :, 1]) * np.cos(np.radians(lat[:, None]))
     ) ** 2
-    faction_i = d2.argmin(axis=1)
+    order = np.argsort(d2, axis=1)
+    faction_i = anchor_code[order[:, 0]]
+    # The nearest anchor of another faction: who takes the place if it changes hands.
+    other = anchor_code[order]
+    rival_i = other[np.arange(n_points), np.argmax(other != faction_i[:, None], axis=1)]
     names = np.array([t.name for t in towns], dtype=object)[town_i]
-    place = [f"syn-{i:05d} near {name}" for i, name in enumerate(names)]
-    status = np.where(rng.random(n_points) < 0.05, "contested", "held")
-    valid_from = day - pd.to_timedelta(rng.integers(0, 60, size=n_points), unit="D")
+    place = np.array([f"syn-{i:05d} near {name}" for i, name in enumerate(names)], dtype=object)
+    valid_from = day.to_datetime64() - rng.integers(0, 60, size=n_points).astype("timedelta64[D]")
+    status = np.where(rng.random(n_points) < 0.05, "contested", "held").astype(object)
+
+    n_changes = round(changes * n_points)
+    moved = rng.choice(n_points, size=n_changes, replace=False)
+    rows = np.concatenate([np.arange(n_points), moved])
+    factions_i = np.concatenate([faction_i, rival_i[moved]])
+    change_days_i = rng.integers(1, max(change_days, 1) + 1, size=n_changes)
+    change_from = day.to_datetime64() + change_days_i.astype("timedelta64[D]")
+    valid_from = np.concatenate([valid_from, change_from])
+    status = np.concatenate([status, np.full(n_changes, "held", dtype=object)])
+    n_rows = len(rows)
     frame = pd.DataFrame(
         {
-            "place": pd.Series(place, dtype=_STR),
-            "faction": _categorical(anchor_faction, faction_i),
-            "valid_from": pd.Series(valid_from.to_numpy(), dtype="datetime64[ns]"),
+            "place": pd.Series(place[rows], dtype=_STR),
+            "faction": _categorical(anchor_faction, factions_i),
+            "valid_from": pd.Series(valid_from.astype("datetime64[ns]"), dtype="datetime64[ns]"),
             "status": pd.Series(status, dtype=_STR),
-            "confidence": np.round(rng.beta(6.0, 2.0, size=n_points), 2),
-            "source": pd.Series(["synthetic"] * n_points, dtype=_STR),
-            "note": pd.Series([""] * n_points, dtype=_STR),
-            "lat": lat,
-            "lon": lon,
-            "country": _categorical(np.array([t.country for t in towns], dtype=object), town_i),
-            "kind": pd.Series(["town"] * n_points, dtype=_STR),
+            "confidence": np.round(rng.beta(6.0, 2.0, size=n_rows), 2),
+            "source": _categorical(np.array(["synthetic"], dtype=object), np.zeros(n_rows, int)),
+            "note": _categorical(np.array([""], dtype=object), np.zeros(n_rows, int)),
+            "lat": lat[rows],
+            "lon": lon[rows],
+            "country": _categorical(
+                np.array([t.country for t in towns], dtype=object), town_i[rows]
+            ),
+            "kind": _categorical(np.array(["town"], dtype=object), np.zeros(n_rows, int)),
         }
     )
     # shapely/GeoJSON order is (lon, lat): x is longitude.
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    geometry = gpd.points_from_xy(lon[rows], lat[rows])
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")

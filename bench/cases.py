@@ -1,0 +1,610 @@
+"""One function per benchmark figure, each calling the public functions of :mod:`geo`.
+
+A case returns a :class:`CaseOutput` (figures by JSON key, plus notes) or raises
+:class:`~bench.harness.BenchSkipped` when the capability it measures has not landed yet; the
+run then reports ``null`` and the reason, never a made-up number.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.harness import ROOT, BenchSkipped, run_child, time_call, time_children
+
+__all__ = [
+    "CASES",
+    "FIGURE_KEYS",
+    "GOALS",
+    "Case",
+    "CaseOutput",
+    "Context",
+    "Goal",
+    "Sizes",
+    "mixed_spellings",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Sizes:
+    """How big and how often: the full run, or the quick one (optionally scaled down)."""
+
+    geocode: int
+    map_small: int
+    map_large: int
+    dashboard: int
+    rss: int
+    parquet: int
+    control_points: int
+    series_dates: int
+    repeat: int
+    repeat_slow: int
+    cold_children: int
+
+    @classmethod
+    def for_run(cls, *, quick: bool, scale: float = 1.0) -> Sizes:
+        """The sizes of a full or quick run; ``scale`` shrinks the event counts (tests)."""
+        base = (
+            cls(2_000, 2_000, 50_000, 10_000, 50_000, 50_000, 2_000, 10, 2, 1, 2)
+            if quick
+            else cls(10_000, 10_000, 1_000_000, 100_000, 1_000_000, 1_000_000, 2_000, 30, 5, 3, 5)
+        )
+        if scale == 1.0:
+            return base
+
+        def shrink(n: int) -> int:
+            return max(20, int(n * scale))
+
+        return cls(
+            geocode=shrink(base.geocode),
+            map_small=shrink(base.map_small),
+            map_large=shrink(base.map_large),
+            dashboard=shrink(base.dashboard),
+            rss=shrink(base.rss),
+            parquet=shrink(base.parquet),
+            control_points=max(50, int(base.control_points * scale)),
+            series_dates=max(2, min(base.series_dates, int(base.series_dates * scale) or 2)),
+            repeat=base.repeat,
+            repeat_slow=base.repeat_slow,
+            cold_children=base.cold_children,
+        )
+
+
+@dataclass
+class Context:
+    """What cases share within one run: sizes, a scratch folder, generated inputs."""
+
+    sizes: Sizes
+    quick: bool
+    workdir: Path
+    seed: int = 0
+    _events: dict[int, Any] = field(default_factory=dict)
+    _parquet: dict[int, Path] = field(default_factory=dict)
+
+    def events(self, n: int) -> Any:
+        """Synthetic events (cached per size for the run; callers must not mutate them)."""
+        if n not in self._events:
+            from geo.synth import synthetic_events
+
+            self._events[n] = synthetic_events(n, seed=self.seed)
+        return self._events[n]
+
+    def events_parquet(self, n: int) -> Path:
+        """A GeoParquet file of ``n`` synthetic events, written once per run."""
+        if n not in self._parquet:
+            path = self.workdir / f"events_{n}.parquet"
+            _write_events(self.events(n), path)
+            self._parquet[n] = path
+            self._events.pop(n, None)  # the big frames are only needed on disk
+        return self._parquet[n]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOutput:
+    """Figures by JSON key, free-text notes and the raw runs behind each median."""
+
+    values: dict[str, object]
+    notes: str = ""
+    runs: dict[str, list[float]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A benchmark case: its name, the JSON keys it fills and the function that measures."""
+
+    name: str
+    keys: tuple[str, ...]
+    run: Callable[[Context], CaseOutput]
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """A goal as the issue states it, and how to check it against the run's figures."""
+
+    text: str
+    check: Callable[[dict[str, object]], bool] | None
+
+
+def _require(module: str, *names: str) -> Any:
+    """Import ``module`` and check it defines ``names``; else skip with the reason."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        if err.name and module.startswith(err.name):
+            raise BenchSkipped(f"{module} has not landed yet") from err
+        raise
+    missing = [name for name in names if not hasattr(mod, name)]
+    if missing:
+        raise BenchSkipped(f"{module} does not define {', '.join(missing)} yet")
+    return mod
+
+
+def _write_events(events: Any, path: Path) -> None:
+    try:
+        formats = importlib.import_module("geo.formats")
+    except ModuleNotFoundError:
+        formats = None
+    if formats is not None and hasattr(formats, "write_events"):
+        formats.write_events(events, path)
+    else:
+        events.to_parquet(path)
+
+
+def _html_bytes(fmap: Any) -> int:
+    # Both our map and the naive one are rendered the same way: folium's own HTML document,
+    # assets linked (not inlined), which is what st_folium and `geo map` start from.
+    return len(fmap.get_root().render().encode("utf-8"))
+
+
+# --- gazetteer and geocoding ----------------------------------------------------------------
+
+_GAZETTEER_CHILD = """
+import json, time
+t0 = time.perf_counter()
+from geo.gazetteer import load_gazetteer
+t1 = time.perf_counter()
+load_gazetteer()
+t2 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1}))
+"""
+
+
+def gazetteer_load(ctx: Context) -> CaseOutput:
+    """Cold ``load_gazetteer()`` from the Parquet cache, in fresh processes (median)."""
+    _require("geo.gazetteer", "load_gazetteer")
+    run_child(_GAZETTEER_CHILD)  # builds the cache if it is missing; not timed
+    loads = time_children(_GAZETTEER_CHILD, key="load_s", repeat=ctx.sizes.cold_children)
+    imports = time_children(_GAZETTEER_CHILD, key="import_s", repeat=1)
+    return CaseOutput(
+        {"gazetteer_load_s": loads.median_s},
+        notes=f"{len(loads.runs_s)} fresh processes; import of geo.gazetteer "
+        f"(not counted) {imports.median_s:.2f} s",
+        runs={"gazetteer_load_s": list(loads.runs_s)},
+    )
+
+
+# Real names in the spellings reports use, and names that are not places at all.
+_SPELLINGS = (
+    "Deir ez-Zor", "Deir al-Zor", "Dayr az Zawr", "Deir Ezzor", "Der Zor", "Al-Qaim", "El Qaim",
+    "Al Qa'im", "Qaim", "Husaybah", "Al-Bukamal", "Abu Kamal", "Albu Kamal", "Boukamal", "Manbij",
+    "Manbidj", "Menbic", "Aleppo", "Halab", "Alep", "Homs", "Hims", "Hama", "Hamah", "Idlib",
+    "Idleb", "Damascus", "Dimashq", "Raqqa", "Ar-Raqqah", "Rakka", "Latakia", "Lattakia",
+    "Al-Ladhiqiyah", "Tartus", "Tartous", "Daraa", "Deraa", "Dar'a", "As-Suwayda", "Sweida",
+    "Suwayda", "Palmyra", "Tadmur", "Tadmor", "Qamishli", "Al-Qamishli", "Kamishli", "Qamişlo",
+    "Hasakah", "Al-Hasakah", "Hassakeh", "Kobani", "Ayn al-Arab", "Kobanê", "Tell Rifaat",
+    "Tal Rifat", "Tell Rif'at", "Al-Bab", "Al Bab", "Azaz", "A'zaz", "Saraqib", "Saraqeb",
+    "Maarat al-Numan", "Ma'arrat an-Nu'man", "Khan Shaykhun", "Khan Sheikhoun", "Sinjar", "Shingal",
+    "Mosul", "Al-Mawsil", "Erbil", "Arbil", "Hewler", "Ramadi", "Ar-Ramadi", "Rabia", "Rabiaa",
+    "Al-Yarubiyah", "Yaroubieh", "Zakho", "Zakhu", "Jisr al-Shughur", "Jisr ash-Shughur",
+    "Salamiyah", "Salamieh", "Rastan", "Ar-Rastan", "Douma", "Duma", "Quneitra", "Al-Qunaytirah",
+    "Bosra", "Busra al-Sham", "Mayadin", "Al-Mayadeen", "Tabqa", "Al-Thawrah", "Sukhnah",
+    "Al-Sukhnah", "Anbar", "Baghdad", "Doha", "Assad", "Jolani", "Hezbollah",
+    "Popular Mobilization Forces", "Hayat Tahrir al-Sham", "Reuters", "Sunday", "Tuesday",
+)  # fmt: skip
+
+
+def mixed_spellings(n: int, *, seed: int = 0) -> list[str]:
+    """``n`` place queries: real spelling variants with the case, hyphens, articles and letters
+    varied the way reports vary them, plus non-places (people, groups, days).
+
+    Examples
+    --------
+    >>> names = mixed_spellings(500, seed=1)
+    >>> len(names), len(set(names)) > 150
+    (500, True)
+    """
+    rng = random.Random(seed)
+
+    def vary(name: str) -> str:
+        roll = rng.random()
+        if roll < 0.15:
+            name = name.lower()
+        elif roll < 0.25:
+            name = name.upper()
+        if rng.random() < 0.3:
+            name = name.replace("-", " ") if "-" in name else name.replace(" ", "-")
+        if rng.random() < 0.2:
+            name = name.replace("Al-", "El-").replace("al-", "el-").replace("Al ", "El ")
+        if rng.random() < 0.15:
+            name = name.replace("ou", "u").replace("ee", "i").replace("ei", "ay")
+        if rng.random() < 0.1:
+            name = name.replace("a", "aa", 1)
+        if rng.random() < 0.1:
+            name = name + ("ah" if name.endswith("a") else "")
+        if rng.random() < 0.1:
+            name = "  " + name + " "
+        return name
+
+    return [vary(rng.choice(_SPELLINGS)) for _ in range(n)]
+
+
+def geocode_10k(ctx: Context) -> CaseOutput:
+    """Warm ``Geocoder.geocode_many`` over 10,000 mixed spellings (median)."""
+    geocode = _require("geo.geocode", "Geocoder")
+    gazetteer = _require("geo.gazetteer", "load_gazetteer")
+    geocoder = _make_geocoder(geocode, gazetteer)
+    names = mixed_spellings(ctx.sizes.geocode, seed=ctx.seed)
+    results = geocoder.geocode_many(names)
+    timing = time_call(lambda: geocoder.geocode_many(names), repeat=ctx.sizes.repeat, warmup=0)
+    resolved = sum(1 for r in results if getattr(r, "lat", None) is not None)
+    return CaseOutput(
+        {"geocode_10k_s": timing.median_s},
+        notes=f"{len(names)} queries, {len(set(names))} distinct, {resolved} resolved",
+        runs={"geocode_10k_s": list(timing.runs_s)},
+    )
+
+
+def _make_geocoder(geocode: Any, gazetteer: Any) -> Any:
+    try:
+        return geocode.Geocoder(gazetteer.load_gazetteer())
+    except TypeError:
+        return geocode.Geocoder()
+
+
+# --- geoparsing -----------------------------------------------------------------------------
+
+ARTICLE = ROOT / "tests" / "fixtures" / "articles" / "sample_paraphrase.txt"
+ARTICLE_GOLD = ROOT / "tests" / "fixtures" / "articles" / "sample_paraphrase.gold.json"
+
+
+def geoparse_article(ctx: Context) -> CaseOutput:
+    """Warm ``geo.geoparse.geoparse`` of the sample-article paraphrase (median)."""
+    geoparse = _require("geo.geoparse", "geoparse")
+    if not ARTICLE.exists():
+        raise BenchSkipped(f"{ARTICLE.relative_to(ROOT)} is missing")
+    text = ARTICLE.read_text(encoding="utf-8")
+    published = None
+    if ARTICLE_GOLD.exists():
+        published = json.loads(ARTICLE_GOLD.read_text(encoding="utf-8")).get("published")
+    geoparse.geoparse(text, published=published)  # loads the gazetteer once: warm-up
+    timing = time_call(
+        lambda: geoparse.geoparse(text, published=published),
+        repeat=max(5, ctx.sizes.repeat * 4),
+        warmup=1,
+    )
+    return CaseOutput(
+        {"geoparse_article_s": timing.median_s},
+        notes=f"{len(text)} characters",
+        runs={"geoparse_article_s": list(timing.runs_s)},
+    )
+
+
+def geoparse_quality(ctx: Context) -> CaseOutput:
+    """Recall and precision of our geoparser and of geotext on the labelled paragraphs."""
+    try:
+        module = importlib.import_module("bench.geoparse_quality")
+    except ModuleNotFoundError as err:
+        raise BenchSkipped("bench/geoparse_quality.py has not landed yet") from err
+    if not hasattr(module, "compare_with_geotext"):
+        raise BenchSkipped("bench.geoparse_quality does not define compare_with_geotext yet")
+    quality = module.compare_with_geotext()
+    return CaseOutput({"geoparse_quality": _jsonable(quality)})
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return _jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+# --- control areas and frontlines -----------------------------------------------------------
+
+_CONTROL_DATE = "2024-11-26"
+
+
+def control_2000(ctx: Context) -> CaseOutput:
+    """Areas and frontlines for one date from 2,000 control points (median)."""
+    control = _require("geo.control", "control_snapshot")
+    from geo.synth import synthetic_control
+
+    points = synthetic_control(ctx.sizes.control_points, seed=ctx.seed, date=_CONTROL_DATE)
+    timing = time_call(
+        lambda: control.control_snapshot(points, date=_CONTROL_DATE),
+        repeat=ctx.sizes.repeat,
+        warmup=1,
+    )
+    return CaseOutput(
+        {"control_2000_s": timing.median_s},
+        notes=f"{len(points)} control points, {points['faction'].nunique()} factions",
+        runs={"control_2000_s": list(timing.runs_s)},
+    )
+
+
+def control_series_30(ctx: Context) -> CaseOutput:
+    """``geo.control.area_series`` over 30 dates on the 2,000-point layout (median)."""
+    control = _require("geo.control", "area_series")
+    import pandas as pd
+
+    from geo.synth import synthetic_control
+
+    n_dates = ctx.sizes.series_dates
+    baseline = pd.Timestamp(_CONTROL_DATE)
+    start = baseline + pd.Timedelta(days=1)
+    end = baseline + pd.Timedelta(days=n_dates)
+    # 20% of the places change hands during the window, so the territory moves.
+    points = synthetic_control(
+        ctx.sizes.control_points, seed=ctx.seed, date=baseline, changes=0.2, change_days=n_dates
+    )
+    timing = time_call(
+        lambda: control.area_series(points, start=start, end=end),
+        repeat=ctx.sizes.repeat_slow,
+        warmup=0,
+    )
+    return CaseOutput(
+        {"control_series_30_s": timing.median_s},
+        notes=f"{n_dates} dates, {ctx.sizes.control_points} places, "
+        f"{len(points) - ctx.sizes.control_points} changes of hands in the window",
+        runs={"control_series_30_s": list(timing.runs_s)},
+    )
+
+
+# --- maps -----------------------------------------------------------------------------------
+
+
+def map_10k(ctx: Context) -> CaseOutput:
+    """Our ``build_map(events=...)`` + render vs the naive CircleMarker map, same run."""
+    from bench.naive import naive_event_map
+
+    events = ctx.events(ctx.sizes.map_small)
+    naive = time_call(
+        lambda: _html_bytes(naive_event_map(events)), repeat=ctx.sizes.repeat_slow, warmup=0
+    )
+    naive_bytes = _html_bytes(naive_event_map(events))
+    values: dict[str, object] = {
+        "naive_map_10k_s": naive.median_s,
+        "naive_map_10k_html_bytes": naive_bytes,
+    }
+    runs = {"naive_map_10k_s": list(naive.runs_s)}
+    try:
+        mapping = _require("geo.mapping", "build_map")
+    except BenchSkipped as err:
+        return CaseOutput(
+            values,
+            notes=f"{len(events)} events",
+            runs=runs,
+            skipped={"map_10k_s": str(err), "map_10k_html_bytes": str(err)},
+        )
+    ours = time_call(
+        lambda: _html_bytes(mapping.build_map(events=events)), repeat=ctx.sizes.repeat, warmup=1
+    )
+    ours_bytes = _html_bytes(mapping.build_map(events=events))
+    values |= {"map_10k_s": ours.median_s, "map_10k_html_bytes": ours_bytes}
+    runs["map_10k_s"] = list(ours.runs_s)
+    return CaseOutput(
+        values,
+        notes=f"{len(events)} events; {naive.median_s / ours.median_s:.1f}x faster, "
+        f"{naive_bytes / ours_bytes:.1f}x smaller",
+        runs=runs,
+    )
+
+
+_FILTER_WINDOW = ("2024-12-01", "2024-12-10")
+
+
+def _filtered(filters: Any, events: Any) -> Any:
+    return filters.filter_events(events, start=_FILTER_WINDOW[0], end=_FILTER_WINDOW[1])
+
+
+def map_1m(ctx: Context) -> CaseOutput:
+    """``filter_events`` + ``build_map`` + render over 1,000,000 loaded events (median)."""
+    mapping = _require("geo.mapping", "build_map")
+    filters = _require("geo.filters", "filter_events")
+    events = ctx.events(ctx.sizes.map_large)
+
+    def run() -> int:
+        return _html_bytes(mapping.build_map(events=_filtered(filters, events)))
+
+    size = run()
+    timing = time_call(run, repeat=ctx.sizes.repeat_slow, warmup=0)
+    shown = len(_filtered(filters, events))
+    return CaseOutput(
+        {"map_1m_s": timing.median_s, "map_1m_html_bytes": size},
+        notes=f"{len(events)} events, {shown} in the window {_FILTER_WINDOW[0]}..{_FILTER_WINDOW[1]}",
+        runs={"map_1m_s": list(timing.runs_s)},
+    )
+
+
+_RSS_CHILD = """
+import json
+from geo.filters import filter_events
+from geo.mapping import build_map
+from bench.cases import _load_events
+events = _load_events({path!r})
+shown = filter_events(events, start={start!r}, end={end!r})
+html = build_map(events=shown).get_root().render()
+print(json.dumps({{"rows": len(events), "shown": len(shown), "html_bytes": len(html.encode())}}))
+"""
+
+
+def _load_events(path: str | Path) -> Any:
+    """Read events from GeoParquet through the project's reader when it exists."""
+    try:
+        formats = importlib.import_module("geo.formats")
+    except ModuleNotFoundError:
+        formats = None
+    if formats is not None and hasattr(formats, "read_events"):
+        return formats.read_events(path)
+    import geopandas as gpd
+
+    return gpd.read_parquet(path)
+
+
+def peak_rss_1m(ctx: Context) -> CaseOutput:
+    """Peak RSS of a fresh process that loads, filters and maps 1,000,000 events."""
+    _require("geo.mapping", "build_map")
+    _require("geo.filters", "filter_events")
+    path = ctx.events_parquet(ctx.sizes.rss)
+    code = _RSS_CHILD.format(path=str(path), start=_FILTER_WINDOW[0], end=_FILTER_WINDOW[1])
+    result = run_child(code, timeout_s=600)
+    return CaseOutput(
+        {"peak_rss_1m_mb": round(result.peak_rss_mb, 1)},
+        notes=f"{result.payload['rows']} events read from GeoParquet, {result.payload['shown']} "
+        f"shown; child wall {result.wall_s:.1f} s",
+    )
+
+
+def parquet_load_1m(ctx: Context) -> CaseOutput:
+    """Reading 1,000,000 events from GeoParquet (median, file in the OS cache)."""
+    path = ctx.events_parquet(ctx.sizes.parquet)
+    timing = time_call(lambda: _load_events(path), repeat=ctx.sizes.repeat_slow, warmup=1)
+    reader = (
+        "geo.formats.read_events"
+        if hasattr(_optional("geo.formats"), "read_events")
+        else "geopandas.read_parquet"
+    )
+    return CaseOutput(
+        {"parquet_load_1m_s": timing.median_s},
+        notes=f"{ctx.sizes.parquet} events, {path.stat().st_size / 1e6:.0f} MB file, via {reader}",
+        runs={"parquet_load_1m_s": list(timing.runs_s)},
+    )
+
+
+def _optional(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError:
+        return None
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+DASHBOARD = ROOT / "streamlit_app.py"
+DASHBOARD_EVENTS_ENV = "FRONTLINE_EVENTS_PARQUET"
+
+
+def dashboard_rerun_100k(ctx: Context) -> CaseOutput:
+    """A faction-filter change with 100,000 events loaded, through ``AppTest`` (median)."""
+    if not DASHBOARD.exists():
+        raise BenchSkipped("streamlit_app.py has not landed yet")
+    source = DASHBOARD.read_text(encoding="utf-8")
+    if DASHBOARD_EVENTS_ENV not in source:
+        raise BenchSkipped(
+            f"streamlit_app.py has no {DASHBOARD_EVENTS_ENV} hook to load a large events file yet"
+        )
+    from streamlit.testing.v1 import AppTest
+
+    path = ctx.events_parquet(ctx.sizes.dashboard)
+    previous = os.environ.get(DASHBOARD_EVENTS_ENV)
+    os.environ[DASHBOARD_EVENTS_ENV] = str(path)
+    os.environ.setdefault("FRONTLINE_OFFLINE", "1")
+    try:
+        app = AppTest.from_file(str(DASHBOARD), default_timeout=300)
+        app.run()
+        if app.exception:
+            raise BenchSkipped(f"the dashboard raised: {app.exception[0].message}")
+        widget = app.sidebar.multiselect[0] if app.sidebar.multiselect else None
+        if widget is None:
+            raise BenchSkipped("the dashboard has no faction multiselect in the sidebar yet")
+        options = list(widget.options)
+        selections = [options[: max(1, len(options) // 2)], options]
+
+        def rerun(index: list[int] = [0]) -> None:  # noqa: B006 - a counter across calls
+            app.sidebar.multiselect[0].set_value(selections[index[0] % 2])
+            index[0] += 1
+            app.run()
+
+        timing = time_call(rerun, repeat=ctx.sizes.repeat, warmup=1)
+        if app.exception:
+            raise BenchSkipped(f"the dashboard raised on rerun: {app.exception[0].message}")
+    finally:
+        if previous is None:
+            os.environ.pop(DASHBOARD_EVENTS_ENV, None)
+        else:
+            os.environ[DASHBOARD_EVENTS_ENV] = previous
+    return CaseOutput(
+        {"dashboard_rerun_100k_s": timing.median_s},
+        notes=f"{ctx.sizes.dashboard} events; faction filter toggled between "
+        f"{len(selections[0])} and {len(selections[1])} factions",
+        runs={"dashboard_rerun_100k_s": list(timing.runs_s)},
+    )
+
+
+# --- registry -------------------------------------------------------------------------------
+
+CASES: tuple[Case, ...] = (
+    Case("gazetteer_load", ("gazetteer_load_s",), gazetteer_load),
+    Case("geocode_10k", ("geocode_10k_s",), geocode_10k),
+    Case("geoparse_article", ("geoparse_article_s",), geoparse_article),
+    Case("geoparse_quality", ("geoparse_quality",), geoparse_quality),
+    Case("control_2000", ("control_2000_s",), control_2000),
+    Case("control_series_30", ("control_series_30_s",), control_series_30),
+    Case(
+        "map_10k",
+        ("map_10k_s", "naive_map_10k_s", "map_10k_html_bytes", "naive_map_10k_html_bytes"),
+        map_10k,
+    ),
+    Case("map_1m", ("map_1m_s", "map_1m_html_bytes"), map_1m),
+    Case("dashboard_rerun_100k", ("dashboard_rerun_100k_s",), dashboard_rerun_100k),
+    Case("peak_rss_1m", ("peak_rss_1m_mb",), peak_rss_1m),
+    Case("parquet_load_1m", ("parquet_load_1m_s",), parquet_load_1m),
+)
+FIGURE_KEYS: tuple[str, ...] = tuple(key for case in CASES for key in case.keys)
+
+
+def _le(key: str, limit: float) -> Callable[[dict[str, object]], bool]:
+    return lambda r: r.get(key) is not None and float(r[key]) <= limit  # type: ignore[arg-type]
+
+
+def _ratio(slow: str, fast: str, factor: float) -> Callable[[dict[str, object]], bool]:
+    def check(r: dict[str, object]) -> bool:
+        if r.get(slow) is None or r.get(fast) is None:
+            return False
+        return float(r[slow]) >= factor * float(r[fast])  # type: ignore[arg-type]
+
+    return check
+
+
+GOALS: dict[str, Goal] = {
+    "gazetteer_load_s": Goal("≤ 0.5 s (cold)", _le("gazetteer_load_s", 0.5)),
+    "geocode_10k_s": Goal("≤ 1 s", _le("geocode_10k_s", 1.0)),
+    "geoparse_article_s": Goal("≤ 0.05 s", _le("geoparse_article_s", 0.05)),
+    "geoparse_quality": Goal("recall and precision vs geotext", None),
+    "control_2000_s": Goal("≤ 0.3 s", _le("control_2000_s", 0.3)),
+    "control_series_30_s": Goal("≤ 5 s", _le("control_series_30_s", 5.0)),
+    "map_10k_s": Goal("≥ 20× faster than naive", _ratio("naive_map_10k_s", "map_10k_s", 20)),
+    "naive_map_10k_s": Goal("(baseline)", None),
+    "map_10k_html_bytes": Goal(
+        "≥ 5× smaller than naive", _ratio("naive_map_10k_html_bytes", "map_10k_html_bytes", 5)
+    ),
+    "naive_map_10k_html_bytes": Goal("(baseline)", None),
+    "map_1m_s": Goal("≤ 3 s", _le("map_1m_s", 3.0)),
+    "map_1m_html_bytes": Goal("≤ 5 MB", _le("map_1m_html_bytes", 5_000_000)),
+    "dashboard_rerun_100k_s": Goal("≤ 1 s", _le("dashboard_rerun_100k_s", 1.0)),
+    "peak_rss_1m_mb": Goal("≤ 2 GB (2048 MB)", _le("peak_rss_1m_mb", 2048)),
+    "parquet_load_1m_s": Goal("≤ 2 s", _le("parquet_load_1m_s", 2.0)),
+}
