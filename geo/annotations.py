@@ -63,10 +63,13 @@ __all__ = [
     "EVENT_COLUMNS",
     "FACTION_COLUMNS",
     "REGION_BBOX",
+    "UPLOAD_MAX_BYTES",
     "Annotations",
     "Issue",
+    "UploadKind",
     "faction_for_actor",
     "load_annotations",
+    "parse_upload",
     "read_areas_bytes",
     "read_control_bytes",
     "read_control_file",
@@ -168,6 +171,12 @@ ACLED_TAXONOMY: Mapping[str, frozenset[str]] = {
 
 _TEXT_EVENT = ("id", "place", "description", "source")
 _TEXT_CONTROL = ("place", "source", "note")
+UploadKind = Literal["events", "control", "areas", "acled", "ucdp", "unknown"]
+"""What :func:`parse_upload` found in a file."""
+
+UPLOAD_MAX_BYTES = 20 * 2**20
+"""Default size limit of one uploaded file (bytes)."""
+
 _COLOUR = r"#[0-9a-fA-F]{6}"
 _GEO_PRECISION = r"acled:[1-3]|ucdp:[1-7]"
 _FALLBACK_COLOUR = "#808080"
@@ -519,7 +528,9 @@ def validate_events(
             "geo_precision": geo_precision,
         }
     )
-    return out[~check.bad].reset_index(drop=True), sorted(check.issues, key=_order)
+    out = out[~check.bad].reset_index(drop=True)
+    out.attrs["file"] = name
+    return out, sorted(check.issues, key=_order)
 
 
 def _check_taxonomy(check: _Checker) -> tuple[pd.Series, pd.Series]:
@@ -596,7 +607,9 @@ def validate_control(
             "lon": lon,
         }
     )
-    return out[~check.bad].reset_index(drop=True), sorted(check.issues, key=_order)
+    out = out[~check.bad].reset_index(drop=True)
+    out.attrs["file"] = name
+    return out, sorted(check.issues, key=_order)
 
 
 def _order(issue: Issue) -> tuple[str, int]:
@@ -843,3 +856,85 @@ def _empty_areas() -> gpd.GeoDataFrame:
         {"valid_from": "datetime64[ns]", "valid_to": "datetime64[ns]", "confidence": "float64"}
     )
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+
+
+# ---------------------------------------------------------------- uploads
+
+
+def _upload_kind(name: str, data: bytes) -> UploadKind:
+    """Guess the kind of an upload from its header (CSV) or first feature (GeoJSON)."""
+    import csv
+    import json
+
+    head = data[:65536].decode("utf-8-sig", errors="replace")
+    if name.lower().endswith((".geojson", ".json")):
+        try:
+            features = json.loads(data.decode("utf-8-sig", errors="replace")).get("features") or []
+            first = features[0] if features else {}
+            props = set((first.get("properties") or {}).keys())
+            gtype = (first.get("geometry") or {}).get("type", "")
+        except (json.JSONDecodeError, AttributeError, TypeError, IndexError, RecursionError):
+            return "unknown"
+        columns = {p.strip().lower() for p in props}
+        if gtype in ("Polygon", "MultiPolygon"):
+            return "areas"
+    else:
+        first_line = next(csv.reader([head.split("\n", 1)[0]]), [])
+        columns = {c.strip().lower() for c in first_line}
+    if {"event_id_cnty", "event_date"} <= columns:
+        return "acled"
+    if {"side_a", "date_start"} <= columns:
+        return "ucdp"
+    if {"valid_from", "place"} <= columns:
+        return "control"
+    if {"event_type", "date"} <= columns:
+        return "events"
+    return "unknown"
+
+
+def parse_upload(
+    name: str,
+    data: bytes,
+    *,
+    factions: pd.DataFrame,
+    max_bytes: int = UPLOAD_MAX_BYTES,
+) -> tuple[UploadKind, pd.DataFrame, list[Issue]]:
+    """Validate an uploaded file and tell what it holds.
+
+    The kind is detected from the columns: ``acled`` (``event_id_cnty``, ``event_date``),
+    ``ucdp`` (``side_a``, ``date_start``), ``control`` (``place``, ``valid_from``),
+    ``events`` (``date``, ``event_type``) or ``areas`` (GeoJSON polygons). ACLED and UCDP
+    rows are imported into the events schema (:mod:`geo.importers`), keeping unknown
+    actors as raw text with a warning. Never raises for bad content.
+
+    >>> f = pd.DataFrame(columns=list(FACTION_COLUMNS), dtype="str")
+    >>> kind, frame, issues = parse_upload("x.csv", b"a,b\\n1,2\\n", factions=f)
+    >>> kind, len(frame), issues[0].reason[:28]
+    ('unknown', 0, 'cannot tell what this file h')
+    """
+    if len(data) > max_bytes:
+        reason = f"file is {len(data)} bytes, larger than the {max_bytes}-byte limit"
+        return "unknown", pd.DataFrame(), [Issue(name, None, reason)]
+    kind = _upload_kind(name, data)
+    if kind == "events":
+        frame, issues = read_events_bytes(data, name=name, factions=factions, max_bytes=max_bytes)
+    elif kind == "control":
+        frame, issues = read_control_bytes(data, name=name, factions=factions, max_bytes=max_bytes)
+    elif kind == "areas":
+        frame, issues = read_areas_bytes(data, name=name, factions=factions, max_bytes=max_bytes)
+    elif kind in ("acled", "ucdp"):
+        from geo.importers import import_acled_bytes, import_ucdp_bytes
+
+        reader = import_acled_bytes if kind == "acled" else import_ucdp_bytes
+        frame, issues = reader(data, name=name, factions=factions, max_bytes=max_bytes)
+    else:
+        _, issues = read_csv_bytes(data[:65536], name=name, columns=())
+        bad = [i for i in issues if i.row is None and i.severity == "error"]
+        reason = (
+            bad[0].reason
+            if bad
+            else "cannot tell what this file holds: expected events (date, event_type...), "
+            "control (place, valid_from...), an ACLED or a UCDP GED export"
+        )
+        return "unknown", pd.DataFrame(), [Issue(name, None, reason)]
+    return kind, frame, issues
