@@ -27,6 +27,7 @@ import pyproj
 import shapely
 
 from geo.errors import ConfigError, DataFileError
+from geo.normalize import normalize_name
 
 __all__ = [
     "DEFAULT_BORDER_COUNTRIES",
@@ -77,7 +78,7 @@ def _check_codes(iso2: Sequence[str]) -> list[str]:
     if isinstance(iso2, str):
         raise ConfigError(f"countries must be a sequence of ISO2 codes, not the string {iso2!r}")
     codes = [str(code).upper() for code in iso2]
-    bad = [code for code in codes if not _ISO2.match(code)]
+    bad = [given for given, code in zip(iso2, codes, strict=True) if not _ISO2.match(code)]
     if bad:
         raise ConfigError(f"not ISO 3166-1 alpha-2 country codes: {bad!r}")
     known = set(_natural_earth()["iso2"])
@@ -206,8 +207,7 @@ def _split_aliases(aliases: pd.Series) -> pd.Series:
 
 def _holders(crossings: pd.DataFrame, control: gpd.GeoDataFrame, date: object) -> pd.DataFrame:
     """Latest control row at ``date`` for each crossing, matched by normalised name or alias."""
-    from geo.normalize import normalize_name  # the geocoding engineer's normaliser
-    from geo.territory import control_at
+    from geo.territory import control_at  # imported here: geo.territory imports this module
 
     when = control["valid_from"].max() if date is None else date
     current = pd.DataFrame(control_at(control, when).drop(columns="geometry"))
