@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -68,6 +69,8 @@ def run(
     skipped: dict[str, str] = {}
     notes: dict[str, str] = {}
     runs: dict[str, list[float]] = {}
+    cpu: dict[str, float] = {}
+    load_before = _load_average()
     durations: dict[str, float] = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="frontline-bench-") as tmp:
@@ -100,7 +103,10 @@ def run(
                     skipped[key] = output.skipped.get(key, "the case did not report it")
                 if output.notes:
                     notes[key] = output.notes
-            runs.update(output.runs)
+            for key, timing in output.timings.items():
+                runs[key] = [round(r, 4) for r in timing.runs_s]
+                if timing.cpu_median_s is not None:
+                    cpu[key] = round(timing.cpu_median_s, 4)
     met = {
         key: (goal.check(figures) if goal.check and figures.get(key) is not None else None)
         for key, goal in GOALS.items()
@@ -115,11 +121,21 @@ def run(
         "met": met,
         "notes": notes,
         "runs": runs,
+        "cpu_median_s": cpu,
+        "load_average": {"before": load_before, "after": _load_average()},
         "case_wall_s": durations,
         "total_wall_s": round(time.perf_counter() - started, 1),
         "command": "python -m " + " ".join(["bench", *sys.argv[1:]]),
         "machine": machine_info(),
     }
+
+
+def _load_average() -> list[float] | None:
+    """1, 5 and 15-minute load averages: timings on a busy machine are not comparable."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def _format_value(key: str, value: object) -> str:
@@ -182,7 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"\nFrontline Atlas benchmarks{' (quick)' if args.quick else ''} - "
         f"{machine['cpu']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM, "  # type: ignore[index]
-        f"Python {machine['python']}, {document['total_wall_s']} s\n"  # type: ignore[index]
+        f"Python {machine['python']}, {document['total_wall_s']} s; load average before/after "
+        f"{document['load_average']}\n"  # type: ignore[index]
     )
     print(markdown_table(document))
     if args.json:

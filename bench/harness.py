@@ -64,11 +64,21 @@ class ChildFailed(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Timing:
-    """Repeated timings of one call: the median and every run, in seconds."""
+    """Repeated timings of one call: the median and every run, in seconds.
+
+    ``cpu_runs_s`` holds this process's CPU time per run (``time.process_time``), which tells
+    contention on a busy machine apart from slow code (empty for runs in children).
+    """
 
     median_s: float
     runs_s: tuple[float, ...]
     warmup: int
+    cpu_runs_s: tuple[float, ...] = ()
+
+    @property
+    def cpu_median_s(self) -> float | None:
+        """Median CPU time per run, if measured."""
+        return statistics.median(self.cpu_runs_s) if self.cpu_runs_s else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +102,14 @@ def time_call(fn: Callable[[], object], *, repeat: int = 5, warmup: int = 1) -> 
         raise ValueError(f"repeat must be >= 1 and warmup >= 0, got {repeat=} {warmup=}")
     for _ in range(warmup):
         fn()
-    runs = []
+    runs, cpu = [], []
     for _ in range(repeat):
+        cpu_start = time.process_time()
         start = time.perf_counter()
         fn()
         runs.append(time.perf_counter() - start)
-    return Timing(statistics.median(runs), tuple(runs), warmup)
+        cpu.append(time.process_time() - cpu_start)
+    return Timing(statistics.median(runs), tuple(runs), warmup, tuple(cpu))
 
 
 def run_child(
