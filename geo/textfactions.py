@@ -47,11 +47,17 @@ _EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "iran_militias": ("Iranian-backed militias", "Iran-backed militias", "Hezbollah"),
 }  # fmt: skip
 
-_PREFIX = r"(?:(?:[A-Z][\w.]*-(?:backed|led|allied|aligned|sponsored))\s+)?"
-_SUFFIX = (
-    r"(?:\s+(?:militants?|fighters?|forces?|troops|soldiers|units?|factions?|militias?|rebels?"
-    r"|radicals|jihadists|cells|commanders?|positions|gunmen|members))?"
-)
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_LINK = re.compile(r"[ \t]*-?[ \t]*")  # what may separate the words of one alias
+_PREFIX_WORDS = frozenset({"backed", "led", "allied", "aligned", "sponsored"})
+_SUFFIX_WORDS = frozenset(
+    {
+        "militant", "militants", "fighter", "fighters", "force", "forces", "troops", "soldiers",
+        "unit", "units", "faction", "factions", "militia", "militias", "rebel", "rebels",
+        "radicals", "jihadists", "cells", "commander", "commanders", "positions", "gunmen",
+        "members",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -97,15 +103,13 @@ def load_faction_aliases(path: str | Path | None = None) -> dict[str, tuple[str,
     }
 
 
-def _alias_pattern(alias: str) -> str:
-    body = r"[\s-]+".join(re.escape(part) for part in re.split(r"[\s-]+", alias.strip()))
-    if len(alias) <= 5 and alias.isupper():
-        return body  # acronyms: exact case
-    return f"(?i:{body})"
+def _words(text: str) -> list[tuple[int, int, str]]:
+    """Return ``(start, end, word)`` for each word; apostrophes stay inside a word."""
+    return [(m.start(), m.end(), m[0]) for m in _TOKEN.finditer(text)]
 
 
 class FactionMatcher:
-    """Scan text for faction aliases with one compiled regular expression.
+    """Scan text for faction aliases with a token index (a dictionary probe per word).
 
     Parameters
     ----------
@@ -117,21 +121,22 @@ class FactionMatcher:
     """
 
     def __init__(self, aliases: Mapping[str, Iterable[str]], *, extras: bool = True) -> None:
-        table: dict[str, str] = {}
+        table: dict[tuple[str, ...], tuple[str, str | None]] = {}
         for fid, names in aliases.items():
             more = _EXTRA_ALIASES.get(fid, ()) if extras else ()
             for alias in (*names, *more):
-                if alias and alias.strip():
-                    table.setdefault(alias.strip(), fid)
+                words = tuple(w for _, _, w in _words(alias or ""))
+                if not words:
+                    continue
+                exact = alias.strip() if len(alias.strip()) <= 5 and alias.isupper() else None
+                table.setdefault(tuple(w.lower() for w in words), (fid, exact))
         if not table:
             raise ValueError(f"no faction aliases given: {dict(aliases)!r}")
-        ordered = sorted(table, key=len, reverse=True)
-        self._ids = [table[a] for a in ordered]
-        groups = "|".join(f"(?P<a{i}>{_alias_pattern(a)})" for i, a in enumerate(ordered))
-        self._regex = re.compile(
-            rf"{_PREFIX}(?<![\w-])(?:{groups})(?:-led(?=\s))?(?![\w-]){_SUFFIX}"
-        )
-        self.factions = frozenset(self._ids)
+        # first word -> [(words, faction id, exact text or None)], longest first
+        self._index: dict[str, list[tuple[tuple[str, ...], str, str | None]]] = {}
+        for words, (fid, exact) in sorted(table.items(), key=lambda kv: -len(kv[0])):
+            self._index.setdefault(words[0], []).append((words, fid, exact))
+        self.factions = frozenset(fid for fid, _ in table.values())
 
     def find(self, text: str) -> tuple[FactionMention, ...]:
         """Return the faction mentions in ``text``, in text order, without overlaps.
@@ -142,10 +147,56 @@ class FactionMatcher:
         >>> [(f.text, f.faction) for f in m.find("Islamic State militants and the Iraqi Border Forces")]
         [('Islamic State militants', 'isis'), ('Iraqi Border Forces', 'iraq')]
         """
-        out = []
-        for m in self._regex.finditer(text):
-            index = int(m.lastgroup[1:]) if m.lastgroup else -1
-            if index < 0:  # pragma: no cover - every alternative is a named group
+        words = _words(text)
+        lower = [w.lower() for _, _, w in words]
+        joined = [False] + [
+            _LINK.fullmatch(text, words[k - 1][1], words[k][0]) is not None
+            for k in range(1, len(words))
+        ]
+        out: list[FactionMention] = []
+        i = 0
+        while i < len(words):
+            hit = self._alias_at(text, words, lower, joined, i)
+            if hit is None:
+                i += 1
                 continue
-            out.append(FactionMention(m[0], m.start(), m.end(), self._ids[index]))
+            j, fid = hit
+            first, last = i, j
+            if (
+                i >= 2
+                and joined[i]
+                and lower[i - 1] in _PREFIX_WORDS
+                and joined[i - 1]
+                and text[words[i - 2][1]] == "-"
+                and words[i - 2][2][:1].isupper()
+            ):
+                first = i - 2  # "Turkish-backed SNA"
+            if last < len(words) and joined[last] and lower[last] == "led":
+                last += 1  # "HTS-led fighters"
+            if last < len(words) and joined[last] and lower[last] in _SUFFIX_WORDS:
+                last += 1  # "Islamic State militants"
+            start, end = words[first][0], words[last - 1][1]
+            out.append(FactionMention(text[start:end], start, end, fid))
+            i = last
         return tuple(out)
+
+    def _alias_at(
+        self,
+        text: str,
+        words: list[tuple[int, int, str]],
+        lower: list[str],
+        joined: list[bool],
+        i: int,
+    ) -> tuple[int, str] | None:
+        for alias, fid, exact in self._index.get(lower[i], ()):
+            j = i + len(alias)
+            if j > len(words) or tuple(lower[i:j]) != alias:
+                continue
+            if not all(joined[i + 1 : j]):
+                continue
+            if j < len(words) and joined[j] and text[words[j - 1][1]] == "-" and lower[j] != "led":
+                continue  # "Turkey-backed SNA": the alias only modifies what follows
+            if exact is not None and text[words[i][0] : words[j - 1][1]] != exact:
+                continue  # acronyms match in their own case only
+            return j, fid
+        return None

@@ -1,0 +1,356 @@
+"""Read a news article: place, faction and date mentions, and draft events for review.
+
+:class:`ArticleParser` holds what is expensive to load — the geocoder with its gazetteer, the
+country table and the faction alias matcher — and is reused across articles; :func:`geoparse`
+is the one-call form. The steps:
+
+1. factions (:mod:`geo.textfactions`) first, so that no faction name is taken for a place;
+2. place candidates (:mod:`geo.textplaces`), a token n-gram scan over the gazetteer keys;
+3. geocoding with document context: every candidate is geocoded once, then again with the
+   points of the document's other places and the label points of the countries it names, so
+   that "Sinjar" next to "northern Iraq" is the Iraqi town, not the Syrian village;
+4. dates (:mod:`geo.textdates`) resolved against the publication date;
+5. one draft event per sentence that reports an action (:mod:`geo.textevents`): the faction
+   that acts, the ACLED type, the place (the first specific place after the trigger), the date,
+   a confidence and the sentence as evidence.
+
+>>> parsed = geoparse("Rebels seized Homs on Saturday.",
+...                   published=datetime.date(2024, 12, 9))          # doctest: +SKIP
+>>> parsed.places[0].name, parsed.dates[0].date.isoformat()           # doctest: +SKIP
+('Homs', '2024-12-07')
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from geo.textcountries import Country, country_keys, load_countries
+from geo.textdates import DateMention, find_dates
+from geo.textevents import classify_sentence, split_sentences
+from geo.textfactions import FactionMatcher, FactionMention, load_faction_aliases
+from geo.textplaces import PlaceCandidate, PlaceScanner
+
+__all__ = [
+    "ArticleParser",
+    "DateMention",
+    "DraftEvent",
+    "FactionMention",
+    "ParsedArticle",
+    "PlaceMention",
+    "geoparse",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Countries every place of the primary theatre belongs to; elsewhere only prominent places
+#: (population >= 15,000, capitals) and curated places.csv rows may be found in text.
+PRIMARY_COUNTRIES = frozenset({"SY", "IQ"})
+_MIN_POPULATION = 15_000
+_CONTEXT_MIN_CONFIDENCE = 0.5
+_QUALIFIED_FACTOR = 0.85  # "northern Aleppo" is an area around the point, not the point
+_FALLBACK_FACTOR = 0.75  # "the X border crossing" placed on the town X
+
+
+class _Geocoder(Protocol):
+    gazetteer: Any
+
+    def geocode(self, name: str, *, context: Any = None) -> Any: ...
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in the text; ``name``/``lat``/``lon`` are ``None`` when unresolved."""
+
+    text: str
+    start: int
+    end: int
+    name: str | None
+    lat: float | None
+    lon: float | None
+    country: str | None
+    kind: str | None
+    confidence: float
+
+
+@dataclass(frozen=True)
+class DraftEvent:
+    """An event drafted from one sentence, for an analyst to review.
+
+    ``event_type``/``sub_event_type`` follow ACLED's taxonomy; ``sentence`` is the evidence.
+    """
+
+    date: datetime.date | None
+    place: str | None
+    lat: float | None
+    lon: float | None
+    faction: str | None
+    event_type: str
+    sub_event_type: str | None
+    sentence: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    """Everything found in one article, each tuple in text order."""
+
+    places: tuple[PlaceMention, ...]
+    factions: tuple[FactionMention, ...]
+    dates: tuple[DateMention, ...]
+    events: tuple[DraftEvent, ...]
+
+    def to_dict(self) -> dict[str, list[dict[str, Any]]]:
+        """Return the JSON-ready form: dates as ISO strings, one list per kind of record."""
+
+        def iso(record: Any) -> dict[str, Any]:
+            row = asdict(record)
+            if isinstance(row.get("date"), datetime.date):
+                row["date"] = row["date"].isoformat()
+            return row
+
+        return {
+            "places": [asdict(p) for p in self.places],
+            "factions": [asdict(f) for f in self.factions],
+            "dates": [iso(d) for d in self.dates],
+            "events": [iso(e) for e in self.events],
+        }
+
+
+def _proper_prefixes(keys: Iterable[str]) -> frozenset[str]:
+    """Return the leading word sequences of multi-word keys ("deir" of "deir zur")."""
+    out: set[str] = set()
+    for key in keys:
+        words = key.split(" ")
+        out.update(" ".join(words[:k]) for k in range(1, len(words)))
+    return frozenset(out)
+
+
+def _faction_aliases(
+    factions: Any,
+) -> Mapping[str, Iterable[str]]:
+    if factions is None or isinstance(factions, str | Path):
+        return load_faction_aliases(factions)
+    if isinstance(factions, Mapping):
+        return factions
+    if hasattr(factions, "itertuples"):  # the factions DataFrame: id, name, aliases, ...
+        missing = {"id", "name", "aliases"} - set(factions.columns)
+        if missing:
+            raise ValueError(f"factions table lacks columns {sorted(missing)}")
+        rows = factions[["id", "name", "aliases"]].astype(str).itertuples(index=False)
+        return {
+            fid: (name, *[a.strip() for a in aliases.split(";")]) for fid, name, aliases in rows
+        }
+    raise TypeError(f"factions must be a path, a mapping or a DataFrame, got {factions!r}")
+
+
+class ArticleParser:
+    """Parse articles with one loaded geocoder, country table and faction matcher.
+
+    Parameters
+    ----------
+    geocoder : Geocoder, optional
+        A :class:`geo.geocode.Geocoder`; by default :func:`geo.geocode.load_geocoder` is called.
+    factions : path, mapping or DataFrame, optional
+        The factions table (``id, name, aliases``) or ``id -> aliases``; default
+        ``data/factions.csv``.
+
+    Examples
+    --------
+    >>> parser = ArticleParser()                                       # doctest: +SKIP
+    >>> [p.name for p in parser.parse("Fighting in Manbij.").places]    # doctest: +SKIP
+    ['Manbij']
+    """
+
+    def __init__(self, *, geocoder: _Geocoder | None = None, factions: Any = None) -> None:
+        if geocoder is None:
+            from geo.geocode import load_geocoder  # heavy: only when needed
+
+            geocoder = load_geocoder()
+        self.geocoder = geocoder
+        self._gaz = geocoder.gazetteer
+        self.countries: dict[str, Country] = load_countries()
+        self.factions = FactionMatcher(_faction_aliases(factions))
+        self._usable: dict[str, bool] = {}
+        by_country = country_keys(self.countries)
+        self.scanner = PlaceScanner(
+            keys=self._is_usable_key,
+            countries=by_country,
+            prefixes=_proper_prefixes([*self._gaz.keys().tolist(), *by_country]),
+        )
+
+    def _is_usable_key(self, key: str) -> bool:
+        known = self._usable.get(key)
+        if known is None:
+            rows, _ = self._gaz.candidates(key)
+            gaz = self._gaz
+            known = any(
+                gaz.country[r] in PRIMARY_COUNTRIES
+                or gaz.source[r] == "places.csv"
+                or gaz.population[r] >= _MIN_POPULATION
+                or gaz.is_capital[r]
+                for r in rows.tolist()
+            )
+            self._usable[key] = known
+        return known
+
+    def parse(self, text: str, *, published: datetime.date | None = None) -> ParsedArticle:
+        """Parse one article; ``published`` anchors relative dates ("on Sunday").
+
+        Raises
+        ------
+        TypeError
+            If ``text`` is not a string or ``published`` not a date.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}: {text!r:.80}")
+        if published is not None and not isinstance(published, datetime.date):
+            raise TypeError(f"published must be a datetime.date, got {published!r}")
+        factions = self.factions.find(text)
+        candidates = self.scanner.scan(text, exclude=[(f.start, f.end) for f in factions])
+        places = self._resolve(candidates)
+        dates = find_dates(text, published=published)
+        events = _draft_events(text, places, factions, dates)
+        return ParsedArticle(places, factions, dates, events)
+
+    # ------------------------------------------------------------ geocoding with context
+
+    def _geocode(self, cand: PlaceCandidate, context: list[tuple[float, float]]) -> PlaceMention:
+        if cand.country is not None:
+            c = self.countries[cand.country]
+            conf = 0.95 * (_QUALIFIED_FACTOR if cand.qualifier else 1.0)
+            return PlaceMention(
+                cand.text, cand.start, cand.end, c.name, c.lat, c.lon, c.iso2, "country", conf
+            )
+        factor = _QUALIFIED_FACTOR if cand.qualifier else 1.0
+        result = self.geocoder.geocode(cand.query, context=context or None)
+        if not result.resolved and cand.fallback:
+            result = self.geocoder.geocode(cand.fallback, context=context or None)
+            factor *= _FALLBACK_FACTOR
+        if not result.resolved:
+            logger.info("place candidate %r at %d not resolved", cand.text, cand.start)
+            return PlaceMention(cand.text, cand.start, cand.end, None, None, None, None, None, 0.0)
+        kind = "region" if cand.qualifier else result.kind
+        return PlaceMention(
+            cand.text,
+            cand.start,
+            cand.end,
+            result.name,
+            float(result.lat),
+            float(result.lon),
+            result.country,
+            kind,
+            round(float(result.confidence) * factor, 3),
+        )
+
+    def _resolve(self, candidates: tuple[PlaceCandidate, ...]) -> tuple[PlaceMention, ...]:
+        first: dict[tuple[str, str | None, str | None], PlaceMention] = {}
+        for cand in candidates:
+            key = (cand.query, cand.fallback, cand.country)
+            if key not in first:
+                first[key] = self._geocode(cand, [])
+        # (lat, lon) points of the document: its confident places and the countries it names.
+        points = {
+            key: (m.lat, m.lon)
+            for key, m in first.items()
+            if m.lat is not None and m.lon is not None and m.confidence >= _CONTEXT_MIN_CONFIDENCE
+        }
+        second: dict[tuple[str, str | None, str | None], PlaceMention] = {}
+        for key, mention in first.items():
+            others = [p for k, p in points.items() if k != key]
+            if key[2] is not None or not others:
+                second[key] = mention
+                continue
+            cand = next(c for c in candidates if (c.query, c.fallback, c.country) == key)
+            second[key] = self._geocode(cand, others)
+        out = []
+        for cand in candidates:
+            m = second[(cand.query, cand.fallback, cand.country)]
+            out.append(
+                PlaceMention(
+                    cand.text, cand.start, cand.end, m.name, m.lat, m.lon, m.country, m.kind,
+                    m.confidence,
+                )
+            )  # fmt: skip
+        return tuple(out)
+
+
+def _specific(mention: PlaceMention) -> int:
+    """Rank for choosing an event's place: points before areas before countries."""
+    if mention.lat is None:
+        return 3
+    return {"country": 2, "region": 1}.get(mention.kind or "", 0)
+
+
+def _draft_events(
+    text: str,
+    places: tuple[PlaceMention, ...],
+    factions: tuple[FactionMention, ...],
+    dates: tuple[DateMention, ...],
+) -> tuple[DraftEvent, ...]:
+    events = []
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        typing = classify_sentence(sentence)
+        if typing is None:
+            continue
+        trigger = start + typing.start
+        s_places = [p for p in places if start <= p.start < end and p.lat is not None]
+        s_factions = [f for f in factions if start <= f.start < end]
+        s_dates = [d for d in dates if start <= d.start < end]
+        after = [p for p in s_places if p.start >= trigger]
+        pool = after or s_places
+        place = min(pool, key=lambda p: (_specific(p), p.start), default=None)
+        before = [f for f in s_factions if f.start < trigger]
+        actor = before[-1] if before else (s_factions[0] if s_factions else None)
+        date = s_dates[0] if s_dates else None
+        sub_type = typing.sub_event_type
+        if sub_type == "Non-state actor overtakes territory" and actor and actor.faction == "gov":
+            sub_type = "Government regains territory"
+        confidence = typing.confidence * (
+            0.4 + 0.25 * (actor is not None) + 0.2 * (place is not None) + 0.15 * (date is not None)
+        )
+        if place is not None:
+            confidence *= 0.5 + 0.5 * place.confidence
+        events.append(
+            DraftEvent(
+                date=date.date if date else None,
+                place=place.name if place else None,
+                lat=place.lat if place else None,
+                lon=place.lon if place else None,
+                faction=actor.faction if actor else None,
+                event_type=typing.event_type,
+                sub_event_type=sub_type,
+                sentence=sentence,
+                confidence=round(confidence, 3),
+            )
+        )
+    return tuple(events)
+
+
+def geoparse(
+    text: str,
+    *,
+    published: datetime.date | None = None,
+    parser: ArticleParser | None = None,
+) -> ParsedArticle:
+    """Parse one article; pass a reused ``parser`` when parsing many.
+
+    Parameters
+    ----------
+    text : str
+        The article text.
+    published : datetime.date, optional
+        Publication date; relative dates ("on Sunday", "last week") need it.
+    parser : ArticleParser, optional
+        A loaded parser; a new one (loading the geocoder) is built when omitted.
+
+    Returns
+    -------
+    ParsedArticle
+    """
+    return (parser or ArticleParser()).parse(text, published=published)
