@@ -1,0 +1,651 @@
+"""Offline geocoding of place names in any common spelling, with an optional online fallback.
+
+The embedded gazetteer (:mod:`geo.gazetteer`) answers first. A query is looked up under its
+folded keys (:func:`geo.normalize.query_keys`); if nothing matches exactly, a fuzzy match
+(rapidfuzz, on keys narrowed to the same first letter and a similar length) is tried. The
+candidates are ranked with priors: the region of interest, national capitals, population (weak:
+many Syrian towns have population 0 in GeoNames), curated ``places.csv`` entries, the kind named
+in the query ("... airbase", "... province"), a country filter, a bounding box and the
+document's other places. Precision comes first: people, factions, organisations and ordinary
+capitalised words never resolve, and a match that is ambiguous or fuzzy says so in its
+``confidence``. A name we cannot place comes back unresolved (``lat``/``lon`` ``None``) with a
+``reason`` -- never dropped, never guessed.
+
+>>> geocoder = load_geocoder()                                  # doctest: +SKIP
+>>> geocoder.geocode("Deir al-Zour").name                       # doctest: +SKIP
+'Deir ez-Zor'
+>>> geocoder.geocode("Hezbollah").resolved                      # doctest: +SKIP
+False
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from anyascii import anyascii
+
+from geo.errors import ConfigError, GeocoderServiceError
+from geo.gazetteer import DEFAULT_REGION, Gazetteer, load_gazetteer
+from geo.normalize import normalize_name, query_keys
+
+if TYPE_CHECKING:
+    from geo.online import OnlineGeocoder
+
+__all__ = [
+    "DEFAULT_FUZZY_CUTOFF",
+    "DEFAULT_MIN_CONFIDENCE",
+    "GeocodeResult",
+    "Geocoder",
+    "load_geocoder",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Results below this confidence are returned unresolved (with the reason).
+DEFAULT_MIN_CONFIDENCE = 0.5
+#: rapidfuzz ``ratio`` cut-off (0-100) for fuzzy matches, calibrated on tests' labelled variants.
+DEFAULT_FUZZY_CUTOFF = 84.0
+
+_PROMINENT_POPULATION = 1_000_000
+_EARTH_RADIUS_KM = 6371.0088
+_SAME_PLACE_KM = 25.0  # candidates closer than this are one place for ambiguity purposes
+_NAMESAKE_KM = 250.0  # a region and a same-named place this close are city and governorate
+_ACRONYM = re.compile(r"^[A-Z]{2,5}s?$")
+_RAW = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class GeocodeResult:
+    """The answer for one query; unresolved when ``lat``/``lon`` are ``None``.
+
+    Attributes
+    ----------
+    query : str
+        The name as given.
+    name, lat, lon, country, kind : optional
+        The place found (WGS84 decimal degrees, ISO2 country), or ``None``.
+    confidence : float
+        0-1; below ~0.8 means ambiguous or fuzzy, 0 when unresolved.
+    matched : str or None
+        The gazetteer name or alias that matched.
+    source : str or None
+        ``"geonames"``, ``"places.csv"``, ``"nominatim"``...
+    reason : str or None
+        Why the query is unresolved or uncertain, in words.
+
+    Examples
+    --------
+    >>> r = GeocodeResult(query="Atlantis", name=None, lat=None, lon=None, country=None,
+    ...                   kind=None, confidence=0.0, matched=None, source=None)
+    >>> r.resolved, r.to_dict()["lat"]
+    (False, None)
+    """
+
+    query: str
+    name: str | None
+    lat: float | None
+    lon: float | None
+    country: str | None
+    kind: str | None
+    confidence: float
+    matched: str | None
+    source: str | None
+    reason: str | None = None
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the query was placed (has coordinates)."""
+        return self.lat is not None and self.lon is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (``query, name, lat, lon, country, kind, confidence,
+        source, matched, reason``)."""
+        return asdict(self)
+
+    @classmethod
+    def unresolved(cls, query: str, reason: str) -> GeocodeResult:
+        """Return an unresolved result for ``query`` explaining ``reason``."""
+        return cls(query, None, None, None, None, None, 0.0, None, None, reason)
+
+
+def _raw_form(text: str) -> str:
+    return " ".join(_RAW.sub(" ", anyascii(text).lower()).split())
+
+
+def _haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon2: float) -> np.ndarray:
+    p1, p2 = np.radians(lat1), math.radians(lat2)
+    dlat, dlon = p2 - p1, np.radians(lon2 - lon1)
+    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dlon / 2) ** 2
+    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+@dataclass(frozen=True)
+class _Query:
+    text: str  # the place part, modifiers removed
+    hint: frozenset[str]  # kinds named in the query
+    modified: bool  # a direction/qualifier word was dropped
+    org_like: bool  # looks like an organisation or acronym: curated exact matches only
+
+
+def _parse_query(name: str) -> list[_Query]:
+    """Return the readings of a query to try in order: as written, then without modifiers."""
+    words = name.split()
+    raw_words = _raw_form(name).split()
+    org_like = bool(_ACRONYM.match(name.strip())) or any(w in _ORG_WORDS for w in raw_words)
+    hint: frozenset[str] = frozenset()
+    for phrase, kinds in _KIND_HINTS:
+        if _raw_form(name).endswith(" " + phrase):
+            hint = kinds
+            n = len(phrase.split())
+            words = words[:-n] if len(words) > n else words
+            break
+    readings = [_Query(name, hint, modified=False, org_like=org_like)]
+    core = list(words)
+    while len(core) > 1 and _raw_form(core[0]) in _DIRECTION_WORDS:
+        core = core[1:]
+    if core != name.split():
+        readings.append(_Query(" ".join(core), hint, modified=core != words, org_like=org_like))
+    return readings
+
+
+class Geocoder:
+    """Resolve place names against a :class:`~geo.gazetteer.Gazetteer`, online as a fallback.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer
+        The embedded index.
+    region : sequence of str
+        Preferred countries, most preferred first (the first two get the largest prior).
+        Outside the region only national capitals and cities of 1M+ resolve.
+    online : OnlineGeocoder, optional
+        Asked only for names the gazetteer cannot place.
+    min_confidence : float
+        Matches below this confidence are returned unresolved with the reason.
+    fuzzy_cutoff : float
+        rapidfuzz ratio (0-100) a fuzzy match must reach.
+
+    Examples
+    --------
+    >>> geocoder = Geocoder(load_gazetteer())          # doctest: +SKIP
+    >>> geocoder.geocode("Homs").country               # doctest: +SKIP
+    'SY'
+    """
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        *,
+        region: Sequence[str] = DEFAULT_REGION,
+        online: OnlineGeocoder | None = None,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        fuzzy_cutoff: float = DEFAULT_FUZZY_CUTOFF,
+    ) -> None:
+        if not 0.0 <= min_confidence <= 1.0:
+            raise ConfigError(f"min_confidence must be within 0..1, got {min_confidence!r}")
+        if not 0.0 <= fuzzy_cutoff <= 100.0:
+            raise ConfigError(f"fuzzy_cutoff must be within 0..100, got {fuzzy_cutoff!r}")
+        self._gaz = gazetteer
+        self._region = tuple(region)
+        self._online = online
+        self._min_confidence = float(min_confidence)
+        self._fuzzy_cutoff = float(fuzzy_cutoff)
+        self._pools: dict[str, tuple[list[str], np.ndarray]] | None = None
+        self._cache: dict[tuple[Any, ...], GeocodeResult] = {}
+        countries = np.asarray(gazetteer.country)
+        in_top = np.isin(countries, list(self._region[:2]))
+        in_region = np.isin(countries, list(self._region))
+        pop = np.asarray(gazetteer.population, dtype=float)
+        is_capital = np.asarray(gazetteer.is_capital, dtype=bool)
+        self._curated = np.asarray(gazetteer.source) == "places.csv"
+        # Priors (see the module docstring): region first; population only weakly (many Syrian
+        # towns have population 0 in GeoNames); outside the region a flat prior for the
+        # prominent places that are allowed at all, so a sizeable in-region town (Tripoli,
+        # Lebanon) beats a foreign capital but a small foreign-region village does not.
+        pop_weight = 0.20 * np.clip((np.log10(pop + 1.0) - 2.0) / 4.5, 0.0, 1.0)
+        self._in_region = in_region
+        self._static_prior = (
+            np.where(in_region, np.where(in_top, 0.35, 0.20) + pop_weight + 0.10 * is_capital, 0.28)
+            + 0.25 * self._curated
+        )
+        self._allowed = in_region | is_capital | (pop >= _PROMINENT_POPULATION)
+        self._not_place_keys = {normalize_name(n) for n in _NOT_PLACES} - {""}
+        self._not_place_raw = {_raw_form(n) for n in (*_NOT_PLACES, *_RAW_NOT_PLACES)}
+        self._country_keys = {normalize_name(n) for n in _COUNTRY_NAMES}
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The embedded gazetteer."""
+        return self._gaz
+
+    def geocode(
+        self,
+        name: str,
+        *,
+        countries: Sequence[str] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        context: Sequence[tuple[float, float]] | None = None,
+    ) -> GeocodeResult:
+        """Geocode one place name.
+
+        Parameters
+        ----------
+        name : str
+            The place name, in any common spelling.
+        countries : sequence of str, optional
+            ISO2 codes; only places in these countries are considered.
+        bbox : (min_lon, min_lat, max_lon, max_lat), optional
+            Only places inside this box are considered.
+        context : sequence of (lat, lon), optional
+            Positions of the document's other places; nearby candidates are preferred.
+
+        Returns
+        -------
+        GeocodeResult
+            Resolved, or unresolved with a ``reason``.
+
+        Raises
+        ------
+        TypeError
+            If ``name`` is not a string.
+        ConfigError
+            If ``countries`` or ``bbox`` are malformed (the message shows the value).
+
+        Examples
+        --------
+        >>> load_geocoder().geocode("Al-Qaim").country     # doctest: +SKIP
+        'IQ'
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, got {type(name).__name__}: {name!r}")
+        countries_t = _check_countries(countries)
+        bbox_t = _check_bbox(bbox)
+        context_t = tuple((float(lat), float(lon)) for lat, lon in context) if context else ()
+        cache_key = (name, countries_t, bbox_t, context_t)
+        cached = self._cache.get(cache_key)
+        if cached is not None:
+            return cached
+        result = self._offline(name, countries_t, bbox_t, context_t)
+        if not result.resolved and self._online is not None and self._worth_asking_online(result):
+            result = self._ask_online(name, countries_t, result)
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        self._cache[cache_key] = result
+        return result
+
+    def geocode_many(
+        self,
+        names: Iterable[str],
+        *,
+        countries: Sequence[str] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> list[GeocodeResult]:
+        """Geocode many names; one result per input, in input order (duplicates computed once).
+
+        Examples
+        --------
+        >>> [r.country for r in load_geocoder().geocode_many(["Homs", "Baghdad"])]  # doctest: +SKIP
+        ['SY', 'IQ']
+        """
+        names = list(names)
+        unique = {n: self.geocode(n, countries=countries, bbox=bbox) for n in dict.fromkeys(names)}
+        return [unique[n] for n in names]
+
+    # ------------------------------------------------------------ internals
+
+    def _worth_asking_online(self, result: GeocodeResult) -> bool:
+        reason = result.reason or ""
+        return not reason.startswith(("not a place", "a country", "empty"))
+
+    def _ask_online(
+        self, name: str, countries: tuple[str, ...] | None, offline: GeocodeResult
+    ) -> GeocodeResult:
+        assert self._online is not None
+        try:
+            return self._online.geocode(name, countries=countries)
+        except GeocoderServiceError as err:
+            logger.warning("online geocoder failed for %r: %s", name, err)
+            return GeocodeResult.unresolved(
+                name, f"{offline.reason}; online geocoder failed: {err}"
+            )
+
+    def _offline(
+        self,
+        name: str,
+        countries: tuple[str, ...] | None,
+        bbox: tuple[float, float, float, float] | None,
+        context: tuple[tuple[float, float], ...],
+    ) -> GeocodeResult:
+        stripped = name.strip()
+        if not normalize_name(stripped):
+            return GeocodeResult.unresolved(name, "empty name")
+        raw, key = _raw_form(stripped), normalize_name(stripped)
+        if raw in self._not_place_raw or key in self._not_place_keys:
+            return GeocodeResult.unresolved(name, "not a place: a person, group or common word")
+        if key in self._country_keys:
+            return GeocodeResult.unresolved(
+                name, "a country name; countries are not geocoded to a point"
+            )
+        mask = self._candidate_mask(countries, bbox)
+        for reading in _parse_query(stripped):
+            for i, k in enumerate(query_keys(reading.text)):
+                rows, aliases = self._gaz.candidates(k)
+                if reading.org_like:
+                    keep = np.asarray(self._gaz.source)[rows] == "places.csv" if len(rows) else rows
+                    rows, aliases = rows[keep], aliases[keep]
+                keep = mask[rows]
+                if keep.any():
+                    quality = 1.0 if i == 0 else 0.95
+                    if reading.modified:
+                        quality *= 0.9
+                    return self._rank(name, rows[keep], aliases[keep], quality, reading, context)
+        first = _parse_query(stripped)[-1]
+        if first.org_like:
+            return GeocodeResult.unresolved(
+                name, "not a place: looks like an organisation or acronym"
+            )
+        return self._fuzzy(name, first, mask, context)
+
+    def _candidate_mask(
+        self, countries: tuple[str, ...] | None, bbox: tuple[float, float, float, float] | None
+    ) -> np.ndarray:
+        mask = self._allowed.copy()
+        if countries:
+            mask &= np.isin(self._gaz.country, list(countries))
+        if bbox:
+            min_lon, min_lat, max_lon, max_lat = bbox
+            lat, lon = self._gaz.lat, self._gaz.lon
+            mask &= (lat >= min_lat) & (lat <= max_lat) & (lon >= min_lon) & (lon <= max_lon)
+        return mask
+
+    def _fuzzy(
+        self, name: str, reading: _Query, mask: np.ndarray, context: tuple[tuple[float, float], ...]
+    ) -> GeocodeResult:
+        from rapidfuzz import fuzz, process
+
+        key = normalize_name(reading.text)
+        if len(key.replace(" ", "")) < 5:
+            return GeocodeResult.unresolved(name, "no gazetteer match (too short to fuzzy-match)")
+        pool, lengths = self._pool(key[0])
+        near = np.flatnonzero(np.abs(lengths - len(key)) <= max(2, len(key) // 4))
+        choices = [pool[i] for i in near]
+        hits = process.extract(
+            key, choices, scorer=fuzz.ratio, score_cutoff=self._fuzzy_cutoff, limit=5
+        )
+        if not hits:
+            return GeocodeResult.unresolved(name, "no gazetteer match")
+        best = hits[0][1]
+        all_rows, all_aliases = [], []
+        for choice, score, _ in hits:
+            if score >= best - 2.0:
+                rows, aliases = self._gaz.candidates(choice)
+                all_rows.append(rows)
+                all_aliases.append(aliases)
+        rows, aliases = np.concatenate(all_rows), np.concatenate(all_aliases)
+        keep = mask[rows]
+        if not keep.any():
+            return GeocodeResult.unresolved(name, "no gazetteer match in the allowed countries/box")
+        quality = 0.9 * best / 100.0
+        return self._rank(name, rows[keep], aliases[keep], quality, reading, context, fuzzy=True)
+
+    def _pool(self, letter: str) -> tuple[list[str], np.ndarray]:
+        # Fuzzy matching only reaches places of the region: a misspelt foreign name is
+        # more likely a misspelt local one than a foreign village.
+        if self._pools is None:
+            keys, rows = self._gaz.key_rows()
+            pools: dict[str, list[str]] = {}
+            for k in np.unique(keys[self._in_region[rows]]).tolist():
+                pools.setdefault(k[0], []).append(k)
+            self._pools = {c: (ks, np.array([len(k) for k in ks])) for c, ks in pools.items()}
+        return self._pools.get(letter, ([], np.empty(0, dtype=int)))
+
+    def _rank(
+        self,
+        name: str,
+        rows: np.ndarray,
+        aliases: np.ndarray,
+        quality: float,
+        reading: _Query,
+        context: tuple[tuple[float, float], ...],
+        *,
+        fuzzy: bool = False,
+    ) -> GeocodeResult:
+        gaz = self._gaz
+        kinds = np.asarray(gaz.kind)[rows]
+        is_region = np.asarray(gaz.is_region)[rows]
+        lat, lon = gaz.lat[rows], gaz.lon[rows]
+        dist = np.array([_haversine_km(lat, lon, a, b) for a, b in zip(lat, lon, strict=True)])
+        # A region and a same-named place inside or near it (Homs Governorate / Homs) are
+        # namesakes: the place wins unless the query names a region, and they are not rivals.
+        namesake = (is_region[:, None] != is_region[None, :]) & (dist < _NAMESAKE_KM)
+        score = self._static_prior[rows].copy()
+        if not fuzzy:  # the place's own name is a stronger match than one of its alternates
+            score += 0.08 * ((aliases == np.asarray(gaz.name)[rows]) | self._curated[rows])
+        if reading.hint:
+            score += np.where(np.isin(kinds, list(reading.hint)), 0.40, -0.10)
+        if "region" not in reading.hint:
+            score -= 0.20 * (is_region & namesake.any(axis=1))
+        if context:
+            near = np.min([_haversine_km(lat, lon, clat, clon) for clat, clon in context], axis=0)
+            score += 0.25 * np.exp(-near / 150.0)
+        best = int(np.argmax(score))
+        confidence = quality
+        reasons = []
+        rivals = score[(dist[best] > _SAME_PLACE_KM) & ~namesake[best]]
+        if rivals.size:
+            margin = float(score[best] - rivals.max())
+            if margin < 0.15:
+                confidence *= 0.6 + 0.4 * max(margin, 0.0) / 0.15
+                reasons.append(f"ambiguous: {rivals.size + 1} places share this name")
+        if not self._in_region[rows[best]]:
+            confidence *= 0.9
+            reasons.append("outside the region of interest")
+        if fuzzy:
+            reasons.append(f"fuzzy match on {aliases[best]!r}")
+        if reading.modified:
+            reasons.append(f"read as {reading.text!r}")
+        place = gaz.place(int(rows[best]), matched=str(aliases[best]))
+        confidence = round(min(confidence, 1.0), 3)
+        if confidence < self._min_confidence:
+            why = f"low confidence {confidence:.2f} for {place.name!r} ({'; '.join(reasons)})"
+            return GeocodeResult.unresolved(name, why)
+        return GeocodeResult(
+            query=name,
+            name=place.name,
+            lat=place.lat,
+            lon=place.lon,
+            country=place.country,
+            kind=place.kind,
+            confidence=confidence,
+            matched=place.matched,
+            source=place.source,
+            reason="; ".join(reasons) or None,
+        )
+
+
+def _check_countries(countries: Sequence[str] | None) -> tuple[str, ...] | None:
+    if countries is None:
+        return None
+    if isinstance(countries, str):
+        countries = [countries]
+    out = tuple(str(c).upper() for c in countries)
+    bad = [c for c in out if not re.fullmatch(r"[A-Z]{2}", c)]
+    if bad:
+        raise ConfigError(f"countries must be ISO2 codes like 'SY', got {bad!r}")
+    return out or None
+
+
+def _check_bbox(
+    bbox: tuple[float, float, float, float] | None,
+) -> tuple[float, float, float, float] | None:
+    if bbox is None:
+        return None
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
+    except (TypeError, ValueError) as err:
+        raise ConfigError(
+            f"bbox must be (min_lon, min_lat, max_lon, max_lat), got {bbox!r}"
+        ) from err
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise ConfigError(f"bbox must be (min_lon, min_lat, max_lon, max_lat), got {bbox!r}")
+    return (min_lon, min_lat, max_lon, max_lat)
+
+
+def load_geocoder(
+    *,
+    data_dir: Path | None = None,
+    region: Sequence[str] = DEFAULT_REGION,
+    online: str | None = None,
+    cache_dir: Path | None = None,
+) -> Geocoder:
+    """Load the gazetteer and return a :class:`Geocoder`, optionally with an online fallback.
+
+    Parameters
+    ----------
+    data_dir : Path, optional
+        Folder holding ``places.csv``.
+    region : sequence of str
+        Preferred countries (ISO2), most preferred first.
+    online : str, optional
+        A geopy provider name (``"nominatim"``) to ask for names the gazetteer cannot place.
+    cache_dir : Path, optional
+        Cache folder for the gazetteer index and the online answers.
+
+    Examples
+    --------
+    >>> load_geocoder().geocode("Raqqah").name        # doctest: +SKIP
+    'Ar Raqqah'
+    """
+    gazetteer = load_gazetteer(data_dir=data_dir, cache_dir=cache_dir, region=region)
+    online_geocoder = None
+    if online:
+        from geo.online import OnlineGeocoder
+
+        online_geocoder = OnlineGeocoder(provider=online, cache_path=_online_cache(cache_dir))
+    return Geocoder(gazetteer, region=region, online=online_geocoder)
+
+
+def _online_cache(cache_dir: Path | None) -> Path:
+    from geo.gazetteer import default_cache_dir
+
+    return Path(cache_dir or default_cache_dir()) / "online-geocode.sqlite"
+
+
+# ------------------------------------------------------------------ word lists (data)
+
+#: Media names spelled like places once folded ("Al Jazeera" ~ the Jazira region): raw match only.
+_RAW_NOT_PLACES: tuple[str, ...] = ("Al Jazeera", "Al-Jazeera", "Aljazeera", "Al Jazeera English")
+
+_NOT_PLACES: tuple[str, ...] = (
+    # people
+    "Assad", "al-Assad", "Bashar", "Bashar al-Assad", "Hafez al-Assad", "Maher al-Assad",
+    "Jolani", "al-Jolani", "Julani", "Abu Mohammad al-Jolani", "Sharaa", "al-Sharaa",
+    "Ahmed al-Sharaa", "Sudani", "al-Sudani", "Erdogan", "Putin", "Trump", "Biden",
+    "Khamenei", "Nasrallah", "Baghdadi", "Araji", "Al-Araji", "Baziani", "Husseini",
+    "Mazloum Abdi", "Barzani", "Talabani",
+    # factions, armed groups, parties, governments
+    "Hezbollah", "Hizbollah", "Hizballah", "HTS", "Hayat Tahrir al-Sham", "Tahrir al-Sham",
+    "Hayat Tahrir al Sham", "SDF", "Syrian Democratic Forces", "SNA", "Syrian National Army",
+    "FSA", "Free Syrian Army", "Syrian Free Army", "PMF", "PMU", "Popular Mobilization Forces",
+    "Popular Mobilisation Forces", "Popular Mobilization Units", "Hashd", "Hashd al-Shaabi",
+    "Islamic State", "ISIS", "ISIL", "IS", "Daesh", "Al-Qaeda", "Al-Qaida", "Al Qaeda",
+    "YPG", "YPJ", "PKK", "KRG", "AANES", "KDP", "PUK", "IRGC", "Quds Force", "Wagner",
+    "Kataib Hezbollah", "Ahrar al-Sham", "Jaish al-Islam", "Nusra", "Jabhat al-Nusra",
+    "NATO", "UN", "UNHCR", "OCHA", "CENTCOM", "Pentagon", "Kremlin", "White House",
+    # media and agencies
+    "INA", "Reuters", "AFP", "AP", "TNA", "The New Arab",
+    "Al Arabiya", "Al-Arabiya", "SANA", "SOHR", "ISW", "ACLED", "BBC", "CNN",
+    "Rudaw", "Kurdistan24", "Asharq Al-Awsat", "Al-Monitor", "Al-Huda", "Huda",
+    # demonyms, groups and adjectives
+    "Syrian", "Syrians", "Iraqi", "Iraqis", "Kurdish", "Kurd", "Kurds", "Turkish", "Turk",
+    "Turks", "Iranian", "Iranians", "Russian", "Russians", "American", "Americans", "Israeli",
+    "Israelis", "Jordanian", "Lebanese", "Arab", "Arabs", "Arabic", "Sunni", "Sunnis", "Shia",
+    "Shias", "Shiite", "Alawite", "Alawites", "Druze", "Yazidi", "Yazidis", "Christian",
+    "Christians", "Assyrian", "Turkmen", "Islamist", "Islamists", "Jihadist", "Jihadists",
+    "Western", "European", "Middle East", "Middle Eastern",
+    # ordinary capitalised words of news prose
+    "Government", "Regime", "Rebels", "Rebel", "Opposition", "Army", "Forces", "Border",
+    "State", "President", "Prime Minister", "Minister", "General", "Major", "Major General",
+    "Commander", "Commander-in-Chief", "Spokesman", "Security", "Advisor", "Adviser",
+    "Operation", "Dawn of Freedom", "Operation Dawn of Freedom", "Deterrence of Aggression",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Today", "Yesterday", "Centre", "Center", "Forum",
+    "Doha Forum", "Council", "Ministry", "Source", "Video", "Views", "Share", "Reply",
+    "Comment", "Name", "Region", "City", "Town", "Village", "Camp", "Dam", "Airbase",
+)  # fmt: skip
+
+#: Country names: reported as "a country, not a point" rather than placed on a village.
+_COUNTRY_NAMES: tuple[str, ...] = (
+    "Syria", "Syrian Arab Republic", "Iraq", "Turkey", "Türkiye", "Turkiye", "Iran", "Jordan",
+    "Lebanon", "Israel", "Palestine", "Saudi Arabia", "Qatar", "Russia", "United States",
+    "United States of America", "USA", "US", "U.S.", "United Kingdom", "UK", "Britain", "Egypt",
+    "Kuwait", "Bahrain", "United Arab Emirates", "UAE", "Oman", "Yemen", "Libya", "France",
+    "Germany", "China", "Ukraine", "Cyprus", "Greece", "Armenia", "Azerbaijan", "Georgia",
+)  # fmt: skip
+
+#: Words that mark a name as an organisation or group: such a query never fuzzy-matches and
+#: only resolves through an exact curated (places.csv) alias.
+_ORG_WORDS: frozenset[str] = frozenset(
+    {
+        "forces", "army", "front", "brigade", "brigades", "division", "militia", "militias",
+        "party", "council", "government", "ministry", "agency", "news", "center", "centre",
+        "administration", "movement", "organization", "organisation", "committee", "regime",
+        "units", "battalion", "corps", "guard", "guards", "police", "authority", "office",
+        "group", "network", "channel", "television", "tv", "radio", "studies", "institute",
+        "university", "company", "bank", "fund", "alliance", "coalition", "command", "state",
+    }
+)  # fmt: skip
+
+#: Leading words that narrow a place without changing it ("northern Aleppo").
+_DIRECTION_WORDS: frozenset[str] = frozenset(
+    {
+        "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+        "central", "northeast", "northwest", "southeast", "southwest", "northeastern",
+        "northwestern", "southeastern", "southwestern", "rural", "greater", "outskirts",
+        "countryside", "the", "of", "in", "near", "downtown", "old",
+    }
+)  # fmt: skip
+
+#: Trailing words (lower case) that hint at the kind of place, longest first.
+_KIND_HINTS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("border crossing point", frozenset({"crossing"})),
+    ("border crossing", frozenset({"crossing"})),
+    ("border gate", frozenset({"crossing"})),
+    ("crossing point", frozenset({"crossing"})),
+    ("crossing", frozenset({"crossing"})),
+    ("military airport", frozenset({"airbase"})),
+    ("military airbase", frozenset({"airbase"})),
+    ("air base", frozenset({"airbase"})),
+    ("airbase", frozenset({"airbase"})),
+    ("airport", frozenset({"airbase"})),
+    ("airfield", frozenset({"airbase"})),
+    ("refugee camp", frozenset({"camp"})),
+    ("displacement camp", frozenset({"camp"})),
+    ("camps", frozenset({"camp"})),
+    ("camp", frozenset({"camp"})),
+    ("dam", frozenset({"dam"})),
+    ("oil field", frozenset({"oil_field", "gas_field"})),
+    ("oilfield", frozenset({"oil_field", "gas_field"})),
+    ("gas field", frozenset({"gas_field", "oil_field"})),
+    ("field", frozenset({"oil_field", "gas_field"})),
+    ("governorate", frozenset({"region"})),
+    ("province", frozenset({"region"})),
+    ("region", frozenset({"region"})),
+    ("countryside", frozenset({"region"})),
+    ("neighbourhood", frozenset({"neighbourhood"})),
+    ("neighborhood", frozenset({"neighbourhood"})),
+    ("district", frozenset({"neighbourhood", "region"})),
+    ("garrison", frozenset({"military_site"})),
+    ("base", frozenset({"military_site", "airbase"})),
+    ("city", frozenset({"city", "town"})),
+    ("town", frozenset({"city", "town"})),
+    ("village", frozenset({"town"})),
+)

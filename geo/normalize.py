@@ -1,0 +1,169 @@
+"""Fold place-name spellings to one comparable key.
+
+Reports spell the same place many ways: *Deir ez-Zor*, *Deir al-Zor*, *Dayr az Zawr*; *Al-Qaim*,
+*El Qaim*, *Al Qa'im*; *Manbij*, *Manbidj*, *Menbiç*. :func:`normalize_name` maps such spellings
+to one ASCII key by
+
+1. transliterating to ASCII with ``anyascii`` (ISC licence) and lower-casing;
+2. dropping ʿayn, hamza and apostrophes, and turning every other non-alphanumeric into a space;
+3. removing the Arabic article in all its forms (``al-``, ``el-``, ``ad-``, ``ar-``, ``as-``,
+   ``az-``, ``ash-``, ``at-``, ``ath-``, ``an-`` ...) when it stands as its own word;
+4. folding the variant letters of English, French, German and Turkish spellings
+   (``ou``/``u``, ``ei``/``ay``, ``e``/``a``, ``ee``/``i``, ``q``/``k``, ``kh``/``h``, ``dj``/``j``,
+   Turkish ``c``/``j`` ...), collapsing doubled letters and ``-ah``/``-eh`` endings.
+
+The key is a *matching* key, not a display form: it is deliberately lossy.
+
+>>> normalize_name("Deir ez-Zor") == normalize_name("Deir al-Zour") == normalize_name("Dayr az Zor")
+True
+>>> normalize_name("Al-Qa'im") == normalize_name("El Qaim")
+True
+>>> name_keys("Abu Kamal")
+('abu kamal', 'abukamal')
+"""
+
+from __future__ import annotations
+
+import re
+
+from anyascii import anyascii
+
+__all__ = ["ARTICLES", "name_keys", "normalize_name", "query_keys"]
+
+#: The Arabic definite article as it appears as a separate word in romanised names,
+#: including the sun-letter assimilated forms (``ash-Sham``, ``ar-Raqqa``, ``ez-Zor``).
+ARTICLES: frozenset[str] = frozenset(
+    {
+        "al", "el", "il", "ul", "l",
+        "ad", "ed", "ar", "er", "as", "es", "az", "ez",
+        "ash", "esh", "at", "et", "ath", "eth", "an", "en", "adh",
+    }
+)  # fmt: skip
+
+_QUOTES = re.compile(r"['`´ʹʻʼʽʾʿˈ‘’‚‛′]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_DOUBLE = re.compile(r"([a-z])\1+")
+_VOWEL_H_END = re.compile(r"([aiu])h$")
+
+# Ordered substitutions: multi-letter clusters first, then single letters.
+_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        ("dsch", "j"),  # German Dsch- (Dschabal)
+        ("dzh", "j"),  # Russian-style Manbidzh
+        ("dj", "j"),  # French Manbidj, Djerablous
+        ("sch", "s"),
+        ("sh", "s"),
+        ("ch", "s"),  # French Achrafieh = Ashrafiyah
+        ("kh", "h"),
+        ("gh", "g"),
+        ("ph", "f"),
+        ("th", "t"),
+        ("dh", "d"),
+        ("zh", "j"),
+        ("ck", "k"),
+        ("q", "k"),
+        ("x", "ks"),
+        ("c", "j"),  # Turkish c is English j (Cerablus = Jarablus); after ch/ck above
+        ("ee", "i"),
+        ("ou", "u"),
+        ("oo", "u"),
+        ("o", "u"),
+        ("w", "u"),
+        ("e", "a"),
+        ("y", "i"),  # with e -> a this folds ei / ay / ai / ey together
+    )
+)
+
+# a/e + doubled "sun letter": the article glued and assimilated (Assukhnah, Arraqqa, Ezzor).
+_GLUED_SUN_ARTICLE = re.compile(r"^[ae](sh|th|dh|[tdrzsn])\1(?=[a-z]{2})")
+_GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{3})")
+
+
+def _tokens(text: str) -> list[str]:
+    if not isinstance(text, str):
+        raise TypeError(f"a place name must be a str, got {type(text).__name__}: {text!r}")
+    ascii_text = _QUOTES.sub("", anyascii(text).lower())
+    return _NON_ALNUM.sub(" ", ascii_text).split()
+
+
+def _fold_token(token: str) -> str:
+    for pattern, replacement in _FOLDS:
+        token = pattern.sub(replacement, token)
+    token = _DOUBLE.sub(r"\1", token)
+    return _VOWEL_H_END.sub(r"\1", token) if len(token) > 2 else token
+
+
+def _fold_tokens(tokens: list[str]) -> str:
+    if len(tokens) > 1:
+        kept = [t for t in tokens if t not in ARTICLES]
+        tokens = kept or tokens
+    return " ".join(_fold_token(t) for t in tokens)
+
+
+def normalize_name(text: str) -> str:
+    """Return the folded matching key of a place name.
+
+    Parameters
+    ----------
+    text : str
+        A place name in any script or spelling.
+
+    Returns
+    -------
+    str
+        Lower-case ASCII words separated by single spaces; ``""`` when nothing is left.
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a string.
+
+    Examples
+    --------
+    >>> normalize_name("Ar-Raqqah")
+    'raka'
+    >>> normalize_name("Sheikh Maqsoud") == normalize_name("Sheikh Maqsud")
+    True
+    """
+    return _fold_tokens(_tokens(text))
+
+
+def name_keys(text: str) -> tuple[str, ...]:
+    """Return the keys a gazetteer name is indexed under.
+
+    The normalised form, then the same without spaces (so *Abu Kamal* also matches *Abukamal*
+    and *T-4* matches *T4*).
+
+    Examples
+    --------
+    >>> name_keys("T-4")
+    ('t 4', 't4')
+    >>> name_keys("Homs")
+    ('hums',)
+    """
+    key = normalize_name(text)
+    compact = key.replace(" ", "")
+    return (key, compact) if compact != key and compact else (key,)
+
+
+def query_keys(text: str) -> tuple[str, ...]:
+    """Return the keys to try, in order, when looking a query up.
+
+    Like :func:`name_keys`, plus forms with a glued article removed (*Alqaim*, *Assukhnah*,
+    *Deir Ezzor*); these are only tried after the plain keys, and never indexed.
+
+    Examples
+    --------
+    >>> query_keys("Assukhnah")
+    ('asuhna', 'suhna')
+    >>> normalize_name("Deir ez-Zor") in query_keys("Deir Ezzor")
+    True
+    """
+    keys = list(name_keys(text))
+    tokens = _tokens(text)
+    stripped = [_GLUED_SUN_ARTICLE.sub(r"\1", _GLUED_ARTICLE.sub("", t)) for t in tokens]
+    if stripped != tokens:
+        key = _fold_tokens(stripped)
+        keys.extend(k for k in (key, key.replace(" ", "")) if k)
+    return tuple(dict.fromkeys(keys))
