@@ -156,8 +156,15 @@ def country_outline(countries: tuple[str, ...]) -> shapely.Geometry:
     return outline
 
 
-def _assign_country(points: np.ndarray, shapes: np.ndarray) -> np.ndarray:
-    """Index into ``shapes`` of the country each projected point lies in (-1: none near)."""
+def _assign_country(
+    points: np.ndarray, shapes: np.ndarray, declared: np.ndarray | None = None
+) -> np.ndarray:
+    """Index into ``shapes`` of the country of each projected point (-1: none near).
+
+    ``declared`` (an index per point, -1 for none) wins when the point lies within 5 km of
+    that country: a border crossing annotated as Iraqi stays Iraqi even if the simplified
+    outline puts it a few hundred metres inside Syria. Otherwise the country the point lies in.
+    """
     owner = np.full(len(points), -1)
     tree = shapely.STRtree(shapes)
     hit_point, hit_shape = tree.query(points, predicate="intersects")
@@ -168,6 +175,10 @@ def _assign_country(points: np.ndarray, shapes: np.ndarray) -> np.ndarray:
             points[outside], max_distance=_SNAP_TO_COUNTRY_M, all_matches=False
         )
         owner[outside[near_point]] = near_shape
+    if declared is not None:
+        claimed = np.flatnonzero((declared >= 0) & (declared != owner))
+        near = shapely.dwithin(points[claimed], shapes[declared[claimed]], _SNAP_TO_COUNTRY_M)
+        owner[claimed[near]] = declared[claimed[near]]
     return owner
 
 
@@ -194,18 +205,24 @@ def territory_cells(
 ) -> gpd.GeoSeries:
     """Projected territory cell of each control point (index aligned with ``points``).
 
-    Each cell is the point's Voronoi cell among the points of its country, clipped to that
-    country and to a ``radius_km`` circle. Points with no geometry or outside every country
+    Each cell is the point's Voronoi cell among the points of its country (its ``country``
+    column when that names one of ``countries`` and the point is within 5 km of it, else the
+    country it lies in), clipped to that country and to a ``radius_km`` circle. Points with no geometry or outside every country
     get an empty cell, and are logged.
     """
     if not radius_km > 0:
         raise ConfigError(f"radius_km must be a positive number of km, not {radius_km!r}")
     codes = tuple(str(code).upper() for code in countries)
-    _, shapes = clip_shapes(codes)
+    iso2, shapes = clip_shapes(codes)
     cells = np.array([shapely.Polygon()] * len(points), dtype=object)
     located = ~(points.geometry.isna() | points.geometry.is_empty).to_numpy()
     xy = points.geometry[located].to_crs(EQUAL_AREA_CRS).to_numpy()
-    owner = _assign_country(xy, shapes)
+    declared = None
+    if "country" in points.columns:
+        position = pd.Series(np.arange(len(iso2)), index=iso2)
+        named = points["country"][located].astype("str").str.upper()
+        declared = named.map(position).fillna(-1).to_numpy(dtype=np.int64)
+    owner = _assign_country(xy, shapes, declared)
     unplaced = points["place"][located][owner < 0].tolist()
     unplaced += points["place"][~located].tolist()
     if unplaced:

@@ -303,6 +303,22 @@ def test_frontlines_do_not_follow_the_iraq_syria_border():
     assert faction_geometry(snap.areas, "x").distance(faction_geometry(snap.areas, "y")) < 1e-6
 
 
+def test_a_border_crossing_annotated_as_iraqi_stays_on_the_iraqi_side_of_the_border():
+    control = claims(
+        ("Al-Bukamal crossing", "x", "2024-11-20", 34.435, 40.945),
+        ("Al-Qaim crossing", "y", "2024-11-20", 34.425, 40.955),  # inside Syria on the outline
+    )
+    control["country"] = ["SY", "IQ"]
+    snap = control_snapshot(control, date="2024-11-21", radius_km=20)
+    assert snap.frontlines.empty
+    iraq = shapely.union_all(clip_shapes(("SY", "IQ"))[1][1:])
+    y_ground = snap.areas[snap.areas["faction"] == "y"].to_crs(EQUAL_AREA_CRS).geometry.iloc[0]
+    assert y_ground.difference(iraq).area < 1.0  # m²: all of it in Iraq
+    undeclared = control_snapshot(control.drop(columns="country"), date="2024-11-21",
+                                  radius_km=20)  # fmt: skip
+    assert not undeclared.frontlines.empty  # by the outline alone, both sit in Syria
+
+
 def test_frontlines_end_at_the_coast_and_never_run_along_it():
     control = claims(
         ("Latakia", "x", "2024-11-20", 35.52, 35.78),
