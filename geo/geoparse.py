@@ -220,21 +220,20 @@ class ArticleParser:
     # ------------------------------------------------------------ geocoding with context
 
     def _geocode(self, cand: PlaceCandidate, context: list[tuple[float, float]]) -> PlaceMention:
+        """Resolve a candidate's name (its qualifier is applied later, per mention)."""
         if cand.country is not None:
             c = self.countries[cand.country]
-            conf = 0.95 * (_QUALIFIED_FACTOR if cand.qualifier else 1.0)
             return PlaceMention(
-                cand.text, cand.start, cand.end, c.name, c.lat, c.lon, c.iso2, "country", conf
+                cand.text, cand.start, cand.end, c.name, c.lat, c.lon, c.iso2, "country", 0.95
             )
-        factor = _QUALIFIED_FACTOR if cand.qualifier else 1.0
+        factor = 1.0
         result = self.geocoder.geocode(cand.query, context=context or None)
         if not result.resolved and cand.fallback:
             result = self.geocoder.geocode(cand.fallback, context=context or None)
-            factor *= _FALLBACK_FACTOR
+            factor = _FALLBACK_FACTOR
         if not result.resolved:
             logger.info("place candidate %r at %d not resolved", cand.text, cand.start)
             return PlaceMention(cand.text, cand.start, cand.end, None, None, None, None, None, 0.0)
-        kind = "region" if cand.qualifier else result.kind
         return PlaceMention(
             cand.text,
             cand.start,
@@ -243,37 +242,37 @@ class ArticleParser:
             float(result.lat),
             float(result.lon),
             result.country,
-            kind,
-            round(float(result.confidence) * factor, 3),
+            result.kind,
+            float(result.confidence) * factor,
         )
 
     def _resolve(self, candidates: tuple[PlaceCandidate, ...]) -> tuple[PlaceMention, ...]:
-        first: dict[tuple[str, str | None, str | None], PlaceMention] = {}
-        for cand in candidates:
-            key = (cand.query, cand.fallback, cand.country)
-            if key not in first:
-                first[key] = self._geocode(cand, [])
+        """Geocode each distinct name twice: alone, then among the document's other places."""
+        unique = {(c.query, c.fallback, c.country): c for c in reversed(candidates)}
+        first = {key: self._geocode(cand, []) for key, cand in unique.items()}
         # (lat, lon) points of the document: its confident places and the countries it names.
         points = {
             key: (m.lat, m.lon)
             for key, m in first.items()
             if m.lat is not None and m.lon is not None and m.confidence >= _CONTEXT_MIN_CONFIDENCE
         }
-        second: dict[tuple[str, str | None, str | None], PlaceMention] = {}
+        second = {}
         for key, mention in first.items():
             others = [p for k, p in points.items() if k != key]
             if key[2] is not None or not others:
                 second[key] = mention
-                continue
-            cand = next(c for c in candidates if (c.query, c.fallback, c.country) == key)
-            second[key] = self._geocode(cand, others)
+            else:
+                second[key] = self._geocode(unique[key], others)
         out = []
         for cand in candidates:
             m = second[(cand.query, cand.fallback, cand.country)]
+            kind, confidence = m.kind, m.confidence
+            if cand.qualifier and m.lat is not None:  # "northern Aleppo": an area, not the point
+                kind, confidence = "region", confidence * _QUALIFIED_FACTOR
             out.append(
                 PlaceMention(
-                    cand.text, cand.start, cand.end, m.name, m.lat, m.lon, m.country, m.kind,
-                    m.confidence,
+                    cand.text, cand.start, cand.end, m.name, m.lat, m.lon, m.country, kind,
+                    round(confidence, 3),
                 )
             )  # fmt: skip
         return tuple(out)

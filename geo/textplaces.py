@@ -69,9 +69,13 @@ _COMMON_CAPS = _words(
     southern eastern western syrian iraqi kurdish turkish iranian russian american israeli
     lebanese jordanian arab arabs druze alawite alawites sunni sunnis shia shiite shiites christian
     yazidi assyrian armenian qatari saudi emirati egyptian european british french german kurds
-    turkmen sheikh sharia hezbollah peshmerga reuters afp ap
+    turkmen sheikh sharia hezbollah peshmerga reuters afp ap share reply comment views video
+    source name leave please enter email website subscribe advertisement related read more
+    photo image footage
     """
 )
+# Place names that are also English words: not a place when they open a sentence or line.
+_ENGLISH_NAMES = _words("hit ana bab tell mission deal mark rum bar dam camp")
 # Given names, family names and titles that precede or form a person's name in this reporting.
 _PERSON_WORDS = _words(
     """
@@ -276,6 +280,8 @@ class PlaceScanner:
     def _rejected(toks: list[_Tok], i: int, j: int, content: list[_Tok]) -> bool:
         if len(content) == 1 and content[0].lower in _COMMON_CAPS:
             return True
+        if len(content) == 1 and content[0].lower in _ENGLISH_NAMES and not toks[i].joined:
+            return True  # "Hit hard by ..." opening a sentence; mid-sentence "in Hit" stays
         if any(t.lower in _PERSON_WORDS for t in content):
             return True
         b = i - 1
