@@ -24,7 +24,7 @@ MAX_POINTS = 2_000  # more events than this are aggregated by the map layer
 def _layers(atlas: Any, snap: Any, shown: Any) -> list[Any]:
     from geo.mapping import map_feature_groups
 
-    return map_feature_groups(
+    groups = map_feature_groups(
         events=shown,
         areas=snap.areas,
         frontlines=snap.frontlines,
@@ -33,6 +33,9 @@ def _layers(atlas: Any, snap: Any, shown: Any) -> list[Any]:
         borders=True,
         crossings=True,
     )
+    for group in groups:  # their scripts must come from our static folder too
+        localize(group)
+    return groups
 
 
 def _base_map(atlas: Any, *, with_layers: tuple[Any, Any] | None = None) -> Any:

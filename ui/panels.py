@@ -68,12 +68,14 @@ def render_metrics(
     top = now[(now > 0) | (before > 0)].sort_values(ascending=False).head(MAX_AREA_METRICS)
     if top.empty:
         return
-    st.caption(f"Area held on {filters.date:%d %b %Y}, change since {filters.start:%d %b %Y}")
+    st.caption(
+        f"Area held on {filters.date:%d %b %Y} (km², equal-area), change since {filters.start:%d %b %Y}"
+    )
     for column, (faction, km2) in zip(st.columns(len(top)), top.items(), strict=True):
         column.metric(
-            names.get(str(faction), str(faction)),
-            f"{km2:,.0f} km²",
-            delta=f"{km2 - before.get(faction, 0.0):+,.0f} km²",
+            f"{names.get(str(faction), str(faction))} (km²)",
+            f"{km2:,.0f}",
+            delta=f"{km2 - before.get(faction, 0.0):+,.0f}",
         )
 
 
