@@ -251,7 +251,8 @@ def border_crossings(
     -------
     GeoDataFrame
         ``name, aliases, countries, status, held_by, geometry`` (EPSG:4326). ``countries`` lists
-        the ISO2 codes of countries within 5 km (the two sides of the crossing). ``status`` is
+        the ISO2 codes of the two sides: the declared ``country`` (or the one the point lies
+        in) and the nearest other country within 50 km. ``status`` is
         ``open`` or ``closed`` when the holder's claim says so in its note (the word "open" or
         "closed"), else ``unknown``. ``held_by`` is missing when no claim matches.
 
@@ -283,7 +284,8 @@ def border_crossings(
         crs="EPSG:4326",
         index=crossings.index,
     )
-    out["countries"] = _nearby_countries(out)
+    declared = crossings["country"] if "country" in crossings else pd.Series("", crossings.index)
+    out["countries"] = _crossing_sides(out, declared.reset_index(drop=True))
     if control is None or len(control) == 0 or len(out) == 0:
         out["held_by"] = pd.Series(pd.NA, index=out.index, dtype="str")
         out["status"] = "unknown"
@@ -296,19 +298,37 @@ def border_crossings(
     return out[columns].reset_index(drop=True)
 
 
-def _nearby_countries(points: gpd.GeoDataFrame, *, within_m: float = 5000.0) -> list[list[str]]:
-    """Sorted ISO2 codes of the countries within ``within_m`` metres of each point."""
+def _crossing_sides(
+    points: gpd.GeoDataFrame, declared: pd.Series, *, search_m: float = 50_000.0
+) -> list[list[str]]:
+    """Sorted ISO2 codes of the two sides of each crossing.
+
+    One side is the declared country (``places.csv`` ``country``), or else the country the
+    point lies in; the other is the nearest different country within ``search_m``.
+    """
+    if len(points) == 0:
+        return []
     world = _natural_earth()
-    local = world.cx[
-        points.total_bounds[0] - 1 : points.total_bounds[2] + 1,
-        points.total_bounds[1] - 1 : points.total_bounds[3] + 1,
-    ]
-    if len(points) == 0 or len(local) == 0:
+    west, south, east, north = points.total_bounds
+    local = world.cx[west - 1 : east + 1, south - 1 : north + 1].reset_index(drop=True)
+    if len(local) == 0:
         return [[] for _ in range(len(points))]
-    projected = local.to_crs(EQUAL_AREA_CRS)
-    tree = shapely.STRtree(projected.geometry.values)
-    point_xy = points.to_crs(EQUAL_AREA_CRS).geometry.values
-    pairs = tree.query(point_xy, predicate="dwithin", distance=within_m)
-    hits = pd.DataFrame({"point": pairs[0], "iso2": local["iso2"].to_numpy()[pairs[1]]})
-    grouped = hits.groupby("point")["iso2"].agg(lambda codes: sorted(set(codes)))
-    return [grouped.get(i, []) for i in range(len(points))]
+    shapes = local.to_crs(EQUAL_AREA_CRS).geometry.to_numpy()
+    where = points.to_crs(EQUAL_AREA_CRS).geometry.to_numpy()
+    near_point, near_shape = shapely.STRtree(shapes).query(
+        where, predicate="dwithin", distance=search_m
+    )
+    hits = pd.DataFrame(
+        {
+            "point": near_point,
+            "iso2": local["iso2"].to_numpy()[near_shape],
+            "distance": shapely.distance(where[near_point], shapes[near_shape]),
+        }
+    ).sort_values(["point", "distance"], kind="stable")
+    own = declared.fillna("").astype("str").str.upper().to_numpy()
+    inside = hits.drop_duplicates("point").set_index("point")["iso2"]
+    own = np.where(own == "", inside.reindex(range(len(points))).fillna("").to_numpy(), own)
+    other = hits[hits["iso2"].to_numpy() != own[hits["point"].to_numpy()]]
+    other = other.drop_duplicates("point").set_index("point")["iso2"]
+    other = other.reindex(range(len(points))).fillna("").to_numpy()
+    return [sorted(code for code in pair if code) for pair in zip(own, other, strict=True)]
