@@ -437,6 +437,53 @@ _CONTROL_ANCHORS: tuple[tuple[float, float, str], ...] = (
 )  # fmt: skip
 
 
+_CONTROL_COUNTRIES = ("SY", "IQ")
+
+
+def _points_inside(
+    towns: Sequence[Town], n_points: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``n_points`` points scattered around ``towns`` and inside Syria or Iraq.
+
+    Returns the town index, lat, lon and the ISO2 code of the country each point lies in.
+    Points are drawn in rounds and those outside both countries (the sea, Turkey, Jordan...)
+    are drawn again, so every control point can claim territory.
+    """
+    import shapely
+
+    from geo.borders import country_shapes
+
+    shapes = country_shapes(list(_CONTROL_COUNTRIES))
+    town_lat = np.array([t.lat for t in towns])
+    town_lon = np.array([t.lon for t in towns])
+    kept_town, kept_lat, kept_lon, kept_cc = [], [], [], []
+    missing = n_points
+    for _ in range(50):
+        if missing <= 0:
+            break
+        size = int(missing * 1.3) + 8
+        town_i = rng.choice(len(towns), size=size)
+        radius_km = rng.gamma(shape=2.0, scale=10.0, size=size)
+        bearing = rng.uniform(0.0, 2 * np.pi, size=size)
+        # km -> degrees, only to place the points.
+        lat = town_lat[town_i] + radius_km * np.cos(bearing) / _KM_PER_DEG_LAT
+        lon = town_lon[town_i] + radius_km * np.sin(bearing) / (
+            _KM_PER_DEG_LAT * np.cos(np.radians(town_lat[town_i]))
+        )
+        cc = np.full(size, "", dtype=object)
+        for code, shape in zip(shapes["iso2"], shapes.geometry, strict=True):
+            cc[shapely.contains_xy(shape, lon, lat)] = code  # x is longitude
+        inside = np.flatnonzero(cc != "")[:missing]
+        kept_town.append(town_i[inside])
+        kept_lat.append(lat[inside])
+        kept_lon.append(lon[inside])
+        kept_cc.append(cc[inside])
+        missing -= len(inside)
+    if missing > 0:
+        raise ConfigError(f"could not place {n_points} control points inside Syria and Iraq")
+    return tuple(np.concatenate(parts) for parts in (kept_town, kept_lat, kept_lon, kept_cc))
+
+
 def synthetic_control(
     n_points: int,
     *,
@@ -448,7 +495,8 @@ def synthetic_control(
 ) -> gpd.GeoDataFrame:
     """``n_points`` seeded control claims in the shared ``control`` schema, all valid on ``date``.
 
-    Points scatter around the real towns of :func:`default_towns` (a few tens of km) and take the
+    Points scatter around the Syrian and Iraqi towns of :func:`default_towns` (a few tens of km,
+    redrawn until they fall inside Syria or Iraq, whose code ``country`` holds) and take the
     faction of the nearest of a fixed set of anchors, so that factions hold contiguous areas and
     frontlines exist between them. Place names are unique (``syn-00000 near Homs``).
 
@@ -489,16 +537,9 @@ def synthetic_control(
         day = pd.Timestamp(date).normalize()
     except (ValueError, TypeError) as err:
         raise ConfigError(f"bad control date {date!r}: {err}") from err
-    towns = default_towns(data_dir=data_dir)
+    towns = tuple(t for t in default_towns(data_dir=data_dir) if t.country in _CONTROL_COUNTRIES)
     rng = np.random.default_rng(seed)
-    town_i = rng.choice(len(towns), size=n_points)
-    town_lat = np.array([t.lat for t in towns])[town_i]
-    town_lon = np.array([t.lon for t in towns])[town_i]
-    radius_km = rng.gamma(shape=2.0, scale=10.0, size=n_points)
-    bearing = rng.uniform(0.0, 2 * np.pi, size=n_points)
-    # km -> degrees, only to place the points.
-    lat = town_lat + radius_km * np.cos(bearing) / _KM_PER_DEG_LAT
-    lon = town_lon + radius_km * np.sin(bearing) / (_KM_PER_DEG_LAT * np.cos(np.radians(town_lat)))
+    town_i, lat, lon, country = _points_inside(towns, n_points, rng)
 
     anchors = np.array([(a[0], a[1]) for a in _CONTROL_ANCHORS])
     anchor_faction = np.array(sorted({a[2] for a in _CONTROL_ANCHORS}), dtype=object)
@@ -536,9 +577,7 @@ def synthetic_control(
             "note": _categorical(np.array([""], dtype=object), np.zeros(n_rows, int)),
             "lat": lat[rows],
             "lon": lon[rows],
-            "country": _categorical(
-                np.array([t.country for t in towns], dtype=object), town_i[rows]
-            ),
+            "country": pd.Series(country[rows].astype(str), dtype=_STR),
             "kind": _categorical(np.array(["town"], dtype=object), np.zeros(n_rows, int)),
         }
     )

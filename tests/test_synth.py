@@ -145,3 +145,17 @@ def test_synthetic_control_layout_yields_areas_and_frontlines() -> None:
 def test_a_changes_fraction_outside_0_to_1_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"1\.5"):
         synthetic_control(10, changes=1.5)
+
+
+def test_every_synthetic_control_point_lies_inside_the_country_it_names() -> None:
+    import shapely
+
+    from geo.borders import country_shapes
+
+    control = synthetic_control(500, seed=6)
+    shapes = country_shapes(["SY", "IQ"]).set_index("iso2").geometry
+    assert set(control["country"]) == {"SY", "IQ"}
+    for code in ("SY", "IQ"):
+        rows = control[control["country"] == code]
+        inside = shapely.contains_xy(shapes[code], rows["lon"].to_numpy(), rows["lat"].to_numpy())
+        assert inside.all(), rows.loc[~inside, ["place", "lat", "lon"]]
