@@ -305,6 +305,7 @@ class HexBinLayer(MacroElement):
     def __init__(self, payload: Mapping[str, object]) -> None:
         super().__init__()
         self._name = "HexBinLayer"
+        self.edges = list(payload.get("edges", ()))  # type: ignore[union-attr]
         for colour in payload["ramp"]:  # type: ignore[union-attr]
             _check_colour(colour)
         self.payload_json = script_json(payload)

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import ConfigError
-from geo.mapelements import Fullscreen, Measure
+from geo.mapelements import Fullscreen, HexBinLayer, Measure
 from geo.maplayers import (
     Basemap,
     area_layer,
@@ -37,10 +37,9 @@ from geo.maplayers import (
     crossing_layer,
     event_layer,
     frontline_layer,
-    hexbin_payload,
     legend,
 )
-from geo.maplayers.style import faction_styles
+from geo.maplayers.points import unique_values
 
 __all__ = [
     "DEFAULT_LOCATION",
@@ -75,17 +74,15 @@ def _present(frame: pd.DataFrame | None) -> bool:
 
 
 def _event_types(events: pd.DataFrame | None) -> list[str]:
-    if not _present(events) or "event_type" not in events:
-        return []
-    return events["event_type"].dropna().astype("str").unique().tolist()
+    return unique_values(events, "event_type") if _present(events) else []
 
 
 def _faction_ids(*frames_columns: tuple[pd.DataFrame | None, str]) -> list[str]:
     ids: list[str] = []
     for frame, column in frames_columns:
-        if _present(frame) and column in frame:
-            ids += frame[column].dropna().astype("str").unique().tolist()
-    return [i for i in dict.fromkeys(ids) if i]
+        if _present(frame):
+            ids += unique_values(frame, column)
+    return list(dict.fromkeys(ids))
 
 
 def map_feature_groups(
@@ -132,10 +129,10 @@ def map_feature_groups(
         groups.append(frontline_layer(frontlines, factions=factions))
     hex_edges = None
     if _present(events):
-        groups.append(event_layer(events, factions=factions, max_points=max_points))
-        if len(events) > max_points:
-            styles = faction_styles(factions)
-            hex_edges = hexbin_payload(events, styles=styles)["edges"]
+        group = event_layer(events, factions=factions, max_points=max_points)
+        groups.append(group)
+        hexes = [c for c in group._children.values() if isinstance(c, HexBinLayer)]
+        hex_edges = hexes[0].edges if hexes else None
     if with_legend:
         uncertain = (
             _present(areas)

@@ -32,6 +32,7 @@ __all__ = [
     "event_layer",
     "event_payload",
     "hexbin_payload",
+    "unique_values",
 ]
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,18 @@ _UNKNOWN = FactionStyle(id="", name="Unknown", colour="#777777", dash="", border
 #: Sequential, colour-blind safe ramp (viridis) for hexagon counts, few -> many.
 COUNT_RAMP: tuple[str, ...] = ("#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154")
 _STATUS_COLOURS = {"open": "#009E73", "closed": "#D55E00", "unknown": "#777777"}
+
+
+def unique_values(frame: pd.DataFrame, column: str) -> list[str]:
+    """The distinct non-empty values of ``frame[column]`` as strings (``[]`` if no column).
+
+    >>> unique_values(pd.DataFrame({"f": ["a", None, "a", ""]}), "f")
+    ['a']
+    """
+    if column not in frame:
+        return []
+    values = pd.unique(frame[column].dropna())  # unique first: cheap on a million rows
+    return [text for text in (str(v).strip() for v in values) if text]
 
 
 def _coded(values: pd.Series) -> dict[str, list]:
@@ -78,8 +91,8 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
         return pd.Series(pd.NA, index=frame.index, dtype="str")
     codes, uniques = pd.factorize(pd.to_datetime(frame[column], errors="coerce"))
     labels = pd.Index(uniques).strftime("%Y-%m-%d").astype("str")
-    out = pd.Series(np.asarray(labels, dtype=object)[codes], index=frame.index, dtype="str")
-    return out.where(codes >= 0)
+    table = np.append(np.asarray(labels, dtype=object), None)  # code -1 (no date) -> None
+    return pd.Series(table[codes], index=frame.index, dtype="str")
 
 
 def _icon_table(
@@ -169,10 +182,18 @@ def hexbin_payload(
     bins = hex_bins(lat=lat, lon=lon, size_m=size_m)
     by = []
     for label, column in (("By faction", "faction"), ("By event type", "event_type")):
-        values = _text(events, column).fillna("unknown")
-        codes, uniques = pd.factorize(values)
+        if column in events:
+            # factorize the column as it is (categoricals stay cheap at a million rows)
+            codes, found = pd.factorize(events[column])
+            uniques = [str(u) for u in found]
+        else:
+            codes, uniques = np.full(len(events), -1, dtype=np.int64), []
+        missing = codes < 0
+        if missing.any():
+            codes = np.where(missing, len(uniques), codes)
+            uniques = [*uniques, "unknown"]
         if column == "faction":
-            uniques = [styles[u].name if u in styles else str(u) for u in uniques]
+            uniques = [styles[u].name if u in styles else u for u in uniques]
         sparse = count_by(bins, codes, n_codes=len(uniques))
         by.append(
             {
@@ -237,8 +258,9 @@ def event_layer(
         ids = events["id"][~ok].head(5).tolist() if "id" in events else []
         logger.warning("%d events have no usable coordinates and are not drawn: %s", dropped, ids)
         events = events[ok]
-    faction_ids = pd.concat([_text(events, "faction"), _text(events, "faction2")]).dropna()
-    styles = faction_styles(factions, extra_ids=faction_ids.unique().tolist())
+    styles = faction_styles(
+        factions, extra_ids=unique_values(events, "faction") + unique_values(events, "faction2")
+    )
     suffix = f", {dropped:,} without coordinates" if dropped else ""
     if len(events) > max_points:
         group = folium.FeatureGroup(name=f"{name} ({len(events):,}, in hexagons{suffix})")
