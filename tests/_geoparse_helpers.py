@@ -34,6 +34,11 @@ def wire_paragraphs() -> list[dict[str, Any]]:
     return json.loads((ARTICLES / "wire_paragraphs.json").read_text(encoding="utf-8"))
 
 
+def held_out_paragraphs() -> list[dict[str, Any]]:
+    """Paragraphs written after the geoparser was built, scored without tuning."""
+    return json.loads((ARTICLES / "heldout_paragraphs.json").read_text(encoding="utf-8"))
+
+
 def published(record: dict[str, Any]) -> datetime.date:
     return datetime.date.fromisoformat(record["published"])
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from _geoparse_helpers import (
+    held_out_paragraphs,
     km_between,
     place_matches_gold,
     published,
@@ -59,6 +60,27 @@ def test_wire_paragraph_places_are_all_found_within_tolerance_and_nothing_else(p
     assert _misses(parsed, para["places"]) == []
     gold_spans = {(g["start"], g["end"]) for g in para["places"]}
     assert [p.text for p in parsed.places if (p.start, p.end) not in gold_spans] == []
+
+
+def test_held_out_paragraphs_reach_nine_in_ten_recall_and_precision(parser):
+    """Paragraphs written after the parser was built; a quality floor, not a tuned target."""
+    correct = predicted = gold_total = 0
+    for para in held_out_paragraphs():
+        places = parser.parse(para["text"], published=published(para)).places
+        gold = list(para["places"])
+        predicted += len(places)
+        gold_total += len(gold)
+        for p in places:
+            hit = next(
+                (g for g in gold if place_matches_gold(g, lat=p.lat, lon=p.lon, country=p.country)),
+                None,
+            )
+            if hit is not None:
+                gold.remove(hit)
+                correct += 1
+    assert gold_total >= 30
+    assert correct / gold_total >= 0.9, (correct, gold_total)
+    assert correct / predicted >= 0.9, (correct, predicted)
 
 
 def test_there_are_at_least_twenty_wire_paragraphs_with_gold_places():
