@@ -530,11 +530,15 @@ def test_bundled_data_loads_with_no_issue():
     assert len(ann.control) == len(_read("control.csv"))
 
 
-@pytest.mark.slow
-def test_every_place_resolves_inside_syria_or_iraq_or_by_explicit_coordinates():
+@pytest.fixture(scope="module")
+def atlas():
     from geo.join import load_atlas
 
-    atlas = load_atlas(DATA)
+    return load_atlas(DATA)
+
+
+@pytest.mark.slow
+def test_every_place_resolves_inside_syria_or_iraq_or_by_explicit_coordinates(atlas):
     assert atlas.join_report.empty, atlas.join_report.to_dict("records")
     control = atlas.control
     raw = _read("control.csv")
@@ -542,3 +546,27 @@ def test_every_place_resolves_inside_syria_or_iraq_or_by_explicit_coordinates():
     abroad = by_name[~by_name["country"].isin(["SY", "IQ"])]
     assert abroad.empty, abroad[["place", "country", "lat", "lon"]].drop_duplicates("place")
     assert not control.geometry.is_empty.any() and control.geometry.notna().all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("place", "lat", "lon"),
+    [
+        ("Shahba", 32.852, 36.628),  # the Suwayda town, not the Shahba area north of Aleppo
+        ("Ras al-Ain", 36.850, 40.071),  # not Rosh HaAyin in Israel
+        ("Suran", 35.292, 36.748),  # northern Hama, not Soran in Iraq
+        ("Sinjar", 36.321, 41.877),  # Iraq, not the Idlib village
+        ("Rabiah", 35.787, 36.038),  # Latakia mountains, not Rabia in Iraq
+        ("Al-Qaim", 34.393, 40.989),
+        ("Al-Bukamal", 34.452, 40.919),
+        ("Kobani", 36.891, 38.353),
+        ("Palmyra", 34.562, 38.284),
+        ("Tell Rifaat", 36.472, 37.095),
+        ("Anah", 34.369, 41.982),
+        ("Haditha", 34.137, 42.377),
+    ],
+)
+def test_ambiguous_control_place_lands_within_10_km_of_the_intended_town(atlas, place, lat, lon):
+    row = atlas.control[atlas.control["place"] == place].iloc[0]
+    _, _, metres = GEOD.inv(lon, lat, row["lon"], row["lat"])
+    assert metres < 10_000, (place, row["lat"], row["lon"])
