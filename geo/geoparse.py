@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from geo.normalize import query_keys
 from geo.textcountries import Country, country_keys, load_countries
 from geo.textdates import DateMention, find_dates
 from geo.textevents import classify_sentence, split_sentences
@@ -52,6 +53,7 @@ logger = logging.getLogger(__name__)
 PRIMARY_COUNTRIES = frozenset({"SY", "IQ"})
 _MIN_POPULATION = 15_000
 _CONTEXT_MIN_CONFIDENCE = 0.5
+_SAME_PLACE_DEG = 0.25  # candidates closer than this (~25 km) are one place for context
 _QUALIFIED_FACTOR = 0.85  # "northern Aleppo" is an area around the point, not the point
 _FALLBACK_FACTOR = 0.75  # "the X border crossing" placed on the town X
 
@@ -176,6 +178,7 @@ class ArticleParser:
         self.countries: dict[str, Country] = load_countries()
         self.factions = FactionMatcher(_faction_aliases(factions))
         self._usable: dict[str, bool] = {}
+        self._ambiguity: dict[tuple[str | None, ...], bool] = {}
         by_country = country_keys(self.countries)
         self.scanner = PlaceScanner(
             keys=self._is_usable_key,
@@ -196,6 +199,26 @@ class ArticleParser:
                 for r in rows.tolist()
             )
             self._usable[key] = known
+        return known
+
+    def _ambiguous(self, *names: str | None) -> bool:
+        """Whether the gazetteer holds far-apart places under these names' keys."""
+        known = self._ambiguity.get(names)
+        if known is None:
+            rows = [
+                r
+                for name in names
+                if name
+                for key in query_keys(name)
+                for r in self._gaz.candidates(key)[0].tolist()
+            ]
+            if not rows:
+                known = True  # no exact key: the geocoder will match fuzzily; let context help
+            else:
+                lats = [float(self._gaz.lat[r]) for r in rows]
+                lons = [float(self._gaz.lon[r]) for r in rows]
+                known = max(max(lats) - min(lats), max(lons) - min(lons)) > _SAME_PLACE_DEG
+            self._ambiguity[names] = known
         return known
 
     def parse(self, text: str, *, published: datetime.date | None = None) -> ParsedArticle:
@@ -259,8 +282,8 @@ class ArticleParser:
         second = {}
         for key, mention in first.items():
             others = [p for k, p in points.items() if k != key]
-            if key[2] is not None or not others:
-                second[key] = mention
+            if key[2] is not None or not others or not self._ambiguous(key[0], key[1]):
+                second[key] = mention  # a country, or a name context cannot change
             else:
                 second[key] = self._geocode(unique[key], others)
         out = []

@@ -74,7 +74,8 @@ _RULES: tuple[tuple[str, str, str, float], ...] = (
 # One alternation, one named group per rule: the leftmost trigger wins, ties go to the
 # earlier rule, with a single search per sentence.
 _TRIGGERS = re.compile(
-    "|".join(f"(?P<r{k}>{pattern})" for k, (pattern, *_) in enumerate(_RULES)), re.IGNORECASE
+    r"\b(?:" + "|".join(f"(?P<r{k}>{pattern})" for k, (pattern, *_) in enumerate(_RULES)) + ")",
+    re.IGNORECASE,
 )
 
 _ABBREVIATIONS = frozenset(

@@ -20,6 +20,7 @@ table and win over a gazetteer key of the same span.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Container, Mapping, Sequence
@@ -33,7 +34,6 @@ from geo.normalize import ARTICLES, normalize_name
 __all__ = ["FEATURE_WORDS", "PlaceCandidate", "PlaceScanner"]
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼʿ`][^\W_]+)*")
-_POSSESSIVE = re.compile(r"['’]s$")
 _JOIN = re.compile(r"[ \t]*-?[ \t]*|[ \t]*\n?[ \t]*")  # what may separate words of one name
 _MAX_WORDS = 6
 
@@ -140,16 +140,31 @@ def _may_start(toks: list[_Tok], i: int) -> bool:
     return tok.lower in _START_ARTICLES and nxt is not None and nxt.joined and nxt.cap  # "al-Qaim"
 
 
+def _clashes(cand: PlaceCandidate, excluded: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether an excluded span overlaps the candidate without lying inside it."""
+    k = bisect.bisect_left(starts, cand.end)  # spans starting before the candidate ends
+    return any(
+        cand.start < e and not (cand.start <= s and e <= cand.end)
+        for s, e in excluded[max(0, k - 8) : k]  # spans do not nest: a few suffice
+    )
+
+
 def _tokens(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
-    prev_end = None
+    prev_end = -1
+    possessive = False
     for m in _TOKEN.finditer(text):
-        raw = _POSSESSIVE.sub("", m[0])
-        joined = prev_end is not None and _JOIN.fullmatch(text, prev_end, m.start()) is not None
-        if prev_end is not None and toks[-1].end != prev_end:
-            joined = False  # "Iraq's Kurdistan Region": a possessive ends the name
+        raw, start = m[0], m.start()
+        if prev_end < 0 or possessive:
+            joined = False  # a possessive ends a name: "Iraq's Kurdistan Region"
+        else:
+            gap = text[prev_end:start]
+            joined = gap == " " or gap == "-" or _JOIN.fullmatch(gap) is not None
+        possessive = raw[-2:] in ("'s", "’s")
+        if possessive:
+            raw = raw[:-2]
         lower = raw.lower() if raw.isascii() else anyascii(raw).lower()
-        toks.append(_Tok(m.start(), m.start() + len(raw), raw, lower, raw[:1].isupper(), joined))
+        toks.append(_Tok(start, start + len(raw), raw, lower, raw[:1].isupper(), joined))
         prev_end = m.end()
     return toks
 
@@ -201,6 +216,8 @@ class PlaceScanner:
             and factions; "Kurdistan" in "Kurdistan Regional Government" is not a place).
         """
         toks = _tokens(text)
+        excluded = sorted(exclude)
+        starts = [s for s, _ in excluded]
         out: list[PlaceCandidate] = []
         i = 0
         while i < len(toks):
@@ -210,10 +227,7 @@ class PlaceScanner:
                 continue
             j, country = found
             cand = self._candidate(text, toks, i, j, country)
-            if cand is None or any(
-                s < cand.end and cand.start < e and not (cand.start <= s and e <= cand.end)
-                for s, e in exclude
-            ):
+            if cand is None or _clashes(cand, excluded, starts):
                 i += 1
                 continue
             out.append(cand)
