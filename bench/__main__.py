@@ -176,12 +176,21 @@ def markdown_table(document: dict[str, object]) -> str:
     skipped = document["skipped"]
     notes = document["notes"]
     lines = ["| figure | value | goal | met? | notes |", "|---|---|---|---|---|"]
+    previous_note = ("", "")
+    case_of = {key: case.name for case in CASES for key in case.keys}
     for key in FIGURE_KEYS:
         value = document.get(key)
         verdict = met.get(key)  # type: ignore[union-attr]
         shown_met = "—" if verdict is None else ("yes" if verdict else "**no**")
         note = skipped.get(key) if value is None else notes.get(key, "")  # type: ignore[union-attr]
         note = (note or "").replace("|", "/").replace("\n", " ")
+        if note and (note, case_of[key]) == previous_note:
+            note = "(as above)"
+        else:
+            previous_note = (note, case_of[key])
+        cpu = document.get("cpu_median_s", {}).get(key)  # type: ignore[union-attr]
+        if value is not None and cpu is not None:
+            note = f"CPU {_format_value(key, cpu)}" + (f"; {note}" if note else "")
         goal = GOALS[key].text
         lines.append(f"| `{key}` | {_format_value(key, value)} | {goal} | {shown_met} | {note} |")
     return "\n".join(lines)
