@@ -211,6 +211,7 @@ class Geocoder:
         # Lebanon) beats a foreign capital but a small foreign-region village does not.
         pop_weight = 0.20 * np.clip((np.log10(pop + 1.0) - 2.0) / 4.5, 0.0, 1.0)
         self._in_region = in_region
+        self._in_top = in_top
         self._static_prior = (
             np.where(in_region, np.where(in_top, 0.35, 0.20) + pop_weight + 0.10 * is_capital, 0.28)
             + 0.25 * self._curated
@@ -307,7 +308,8 @@ class Geocoder:
     def _ask_online(
         self, name: str, countries: tuple[str, ...] | None, offline: GeocodeResult
     ) -> GeocodeResult:
-        assert self._online is not None
+        if self._online is None:
+            return offline
         try:
             return self._online.geocode(name, countries=countries)
         except GeocoderServiceError as err:
@@ -368,40 +370,53 @@ class Geocoder:
     def _fuzzy(
         self, name: str, reading: _Query, mask: np.ndarray, context: tuple[tuple[float, float], ...]
     ) -> GeocodeResult:
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz, process  # only needed for misses
+        from rapidfuzz.distance import OSA
 
         key = normalize_name(reading.text)
         if len(key.replace(" ", "")) < 5:
             return GeocodeResult.unresolved(name, "no gazetteer match (too short to fuzzy-match)")
         pool, lengths = self._pool(key[0])
-        near = np.flatnonzero(np.abs(lengths - len(key)) <= max(2, len(key) // 4))
+        near = np.flatnonzero(np.abs(lengths - len(key)) <= 2)
         choices = [pool[i] for i in near]
         hits = process.extract(
-            key, choices, scorer=fuzz.ratio, score_cutoff=self._fuzzy_cutoff, limit=5
+            key, choices, scorer=fuzz.ratio, score_cutoff=self._fuzzy_cutoff, limit=10
         )
+        # A typo is a small edit (a transposition counts as one): at most 1 for short names,
+        # 2 for longer ones. A known name plus an ending (Hama -> Hamas, Manbij -> Manbijis,
+        # Aleppo -> Aleppan) is another word.
+        max_edits = 1 if len(key) <= 6 else 2
+        hits = [
+            (choice, score)
+            for choice, score, _ in hits
+            if OSA.distance(key, choice) <= max_edits
+            and not (key.startswith(choice) or key.startswith(choice[:-1] + "a"))
+        ]
         if not hits:
             return GeocodeResult.unresolved(name, "no gazetteer match")
-        best = hits[0][1]
+        best = max(score for _, score in hits)
         all_rows, all_aliases = [], []
-        for choice, score, _ in hits:
+        for choice, score in hits:
             if score >= best - 2.0:
                 rows, aliases = self._gaz.candidates(choice)
                 all_rows.append(rows)
                 all_aliases.append(aliases)
         rows, aliases = np.concatenate(all_rows), np.concatenate(all_aliases)
-        keep = mask[rows]
+        keep = mask[rows] & (self._in_top[rows] | self._curated[rows])
         if not keep.any():
             return GeocodeResult.unresolved(name, "no gazetteer match in the allowed countries/box")
         quality = 0.9 * best / 100.0
         return self._rank(name, rows[keep], aliases[keep], quality, reading, context, fuzzy=True)
 
     def _pool(self, letter: str) -> tuple[list[str], np.ndarray]:
-        # Fuzzy matching only reaches places of the region: a misspelt foreign name is
-        # more likely a misspelt local one than a foreign village.
+        # Fuzzy matching only reaches the places of the first two region countries (Syria
+        # and Iraq by default) and the curated ones: a misspelling there is far likelier than
+        # a misspelt Turkish or Iranian village, and the pool stays small enough to be exact.
         if self._pools is None:
             keys, rows = self._gaz.key_rows()
+            reachable = self._in_top | self._curated
             pools: dict[str, list[str]] = {}
-            for k in np.unique(keys[self._in_region[rows]]).tolist():
+            for k in np.unique(keys[reachable[rows]]).tolist():
                 pools.setdefault(k[0], []).append(k)
             self._pools = {c: (ks, np.array([len(k) for k in ks])) for c, ks in pools.items()}
         return self._pools.get(letter, ([], np.empty(0, dtype=int)))
@@ -557,6 +572,8 @@ _NOT_PLACES: tuple[str, ...] = (
     "Popular Mobilisation Forces", "Popular Mobilization Units", "Hashd", "Hashd al-Shaabi",
     "Islamic State", "ISIS", "ISIL", "IS", "Daesh", "Al-Qaeda", "Al-Qaida", "Al Qaeda",
     "YPG", "YPJ", "PKK", "KRG", "AANES", "KDP", "PUK", "IRGC", "Quds Force", "Wagner",
+    "Hamas", "Shabiha", "Fatemiyoun", "Zainabiyoun", "Tiger Forces", "Republican Guard",
+    "Fourth Division", "Mukhabarat", "Baath Party", "Ba'ath Party", "Qaradawi", "Sharia",
     "Kataib Hezbollah", "Ahrar al-Sham", "Jaish al-Islam", "Nusra", "Jabhat al-Nusra",
     "NATO", "UN", "UNHCR", "OCHA", "CENTCOM", "Pentagon", "Kremlin", "White House",
     # media and agencies

@@ -189,15 +189,24 @@ VARIANTS: dict[str, tuple[float, float, str, list[str]]] = {
 
 #: Typos that no exact key covers: the fuzzy stage must place them.
 TYPOS: dict[str, tuple[float, float]] = {
-    "Palmyyra": (34.56, 38.27),
-    "Qaryataynn": (34.23, 37.24),
-    "Deir ez-Zorr": (35.33, 40.14),
-    "Jarabulous": (36.82, 38.01),
-    "Khan Shaykhoun": (35.44, 36.65),
-    "Kuweiress": (36.19, 37.58),
-    "Saraqibb": (35.86, 36.81),
-    "Sheikh Maqsoudd": (36.23, 37.15),
-    "Semalkka crossing": (37.08, 42.36),
+    "Plamyra": (34.56, 38.27),
+    "Damsacus": (33.51, 36.29),
+    "Mnabij": (36.53, 37.95),
+    "Qaryatyn": (34.23, 37.24),
+    "Dier ez-Zor": (35.33, 40.14),
+    "Jarabuls": (36.82, 38.01),
+    "Khan Shaykhn": (35.44, 36.65),
+    "Saraqb": (35.86, 36.81),
+    "Sheik Maqsoud": (36.23, 37.15),
+    "Hasakha": (36.50, 40.75),
+    "Qamishili": (37.05, 41.23),
+    "Tal Abayd": (36.70, 38.95),
+    "Abu Kmal": (34.45, 40.92),
+    "Ras al-Ayen": (36.85, 40.07),
+    "Idilb": (35.93, 36.63),
+    "Baghadad": (33.32, 44.38),
+    "Kuweries": (36.19, 37.58),
+    "Qaryatayen": (34.23, 37.24),
 }
 
 #: Names that must stay unresolved: people, factions, organisations, media, demonyms, words.
@@ -210,6 +219,8 @@ NON_PLACES: list[str] = [
     "AANES", "Al-Qaeda", "Opposition", "Rebels", "Sunday", "Major General", "Commander-in-Chief",
     "Operation Dawn of Freedom", "Kurdistan Regional Government", "Al Jazeera", "Syria", "Iraq",
     "Huda Center", "Americans", "Shias", "Sunnis", "Prime Minister", "Hayat Tahrir al Sham",
+    "Kalamazoo", "Springfield", "Hamas", "Aleppan", "Manbijis", "Homsis", "Raqqawi", "Shabiha",
+    "Damascene", "Ceasefire", "Checkpoint", "Operation", "Coalition", "Freedom",
 ]  # fmt: skip
 
 
