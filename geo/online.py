@@ -284,7 +284,14 @@ def _build_geocoder(
         cls = get_geocoder_for_service(provider)
     except GeocoderNotFound as err:
         raise ConfigError(f"unknown online geocoder {provider!r}: {err}") from err
-    options: dict[str, Any] = {"user_agent": user_agent, "timeout": timeout}
+    from geopy.adapters import URLLibAdapter
+
+    # The stdlib adapter: no hidden urllib3 retries, so our retry count and timeouts hold.
+    options: dict[str, Any] = {
+        "user_agent": user_agent,
+        "timeout": timeout,
+        "adapter_factory": URLLibAdapter,
+    }
     if domain:
         options["domain"] = domain
     if scheme:
