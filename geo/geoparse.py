@@ -32,9 +32,9 @@ from typing import Any, Protocol
 from geo.normalize import query_keys
 from geo.textcountries import Country, country_keys, load_countries
 from geo.textdates import DateMention, find_dates
-from geo.textevents import classify_sentence, split_sentences
+from geo.textevents import DraftEvent, draft_events
 from geo.textfactions import FactionMatcher, FactionMention, load_faction_aliases
-from geo.textplaces import PlaceCandidate, PlaceScanner
+from geo.textplaces import PlaceCandidate, PlaceMention, PlaceScanner
 
 __all__ = [
     "ArticleParser",
@@ -62,39 +62,6 @@ class _Geocoder(Protocol):
     gazetteer: Any
 
     def geocode(self, name: str, *, context: Any = None) -> Any: ...
-
-
-@dataclass(frozen=True)
-class PlaceMention:
-    """A place named in the text; ``name``/``lat``/``lon`` are ``None`` when unresolved."""
-
-    text: str
-    start: int
-    end: int
-    name: str | None
-    lat: float | None
-    lon: float | None
-    country: str | None
-    kind: str | None
-    confidence: float
-
-
-@dataclass(frozen=True)
-class DraftEvent:
-    """An event drafted from one sentence, for an analyst to review.
-
-    ``event_type``/``sub_event_type`` follow ACLED's taxonomy; ``sentence`` is the evidence.
-    """
-
-    date: datetime.date | None
-    place: str | None
-    lat: float | None
-    lon: float | None
-    faction: str | None
-    event_type: str
-    sub_event_type: str | None
-    sentence: str
-    confidence: float
 
 
 @dataclass(frozen=True)
@@ -237,7 +204,7 @@ class ArticleParser:
         candidates = self.scanner.scan(text, exclude=[(f.start, f.end) for f in factions])
         places = self._resolve(candidates)
         dates = find_dates(text, published=published)
-        events = _draft_events(text, places, factions, dates)
+        events = draft_events(text, places=places, factions=factions, dates=dates)
         return ParsedArticle(places, factions, dates, events)
 
     # ------------------------------------------------------------ geocoding with context
@@ -299,59 +266,6 @@ class ArticleParser:
                 )
             )  # fmt: skip
         return tuple(out)
-
-
-def _specific(mention: PlaceMention) -> int:
-    """Rank for choosing an event's place: points before areas before countries."""
-    if mention.lat is None:
-        return 3
-    return {"country": 2, "region": 1}.get(mention.kind or "", 0)
-
-
-def _draft_events(
-    text: str,
-    places: tuple[PlaceMention, ...],
-    factions: tuple[FactionMention, ...],
-    dates: tuple[DateMention, ...],
-) -> tuple[DraftEvent, ...]:
-    events = []
-    for start, end in split_sentences(text):
-        sentence = text[start:end]
-        typing = classify_sentence(sentence)
-        if typing is None:
-            continue
-        trigger = start + typing.start
-        s_places = [p for p in places if start <= p.start < end and p.lat is not None]
-        s_factions = [f for f in factions if start <= f.start < end]
-        s_dates = [d for d in dates if start <= d.start < end]
-        after = [p for p in s_places if p.start >= trigger]
-        pool = after or s_places
-        place = min(pool, key=lambda p: (_specific(p), p.start), default=None)
-        before = [f for f in s_factions if f.start < trigger]
-        actor = before[-1] if before else (s_factions[0] if s_factions else None)
-        date = s_dates[0] if s_dates else None
-        sub_type = typing.sub_event_type
-        if sub_type == "Non-state actor overtakes territory" and actor and actor.faction == "gov":
-            sub_type = "Government regains territory"
-        confidence = typing.confidence * (
-            0.4 + 0.25 * (actor is not None) + 0.2 * (place is not None) + 0.15 * (date is not None)
-        )
-        if place is not None:
-            confidence *= 0.5 + 0.5 * place.confidence
-        events.append(
-            DraftEvent(
-                date=date.date if date else None,
-                place=place.name if place else None,
-                lat=place.lat if place else None,
-                lon=place.lon if place else None,
-                faction=actor.faction if actor else None,
-                event_type=typing.event_type,
-                sub_event_type=sub_type,
-                sentence=sentence,
-                confidence=round(confidence, 3),
-            )
-        )
-    return tuple(events)
 
 
 def geoparse(

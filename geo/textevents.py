@@ -12,11 +12,25 @@ favour the common wire-report phrasings over completeness.
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["EVENT_TYPES", "EventType", "EventTyping", "classify_sentence", "split_sentences"]
+from geo.textdates import DateMention
+from geo.textfactions import FactionMention
+from geo.textplaces import PlaceMention
+
+__all__ = [
+    "EVENT_TYPES",
+    "DraftEvent",
+    "EventType",
+    "EventTyping",
+    "classify_sentence",
+    "draft_events",
+    "split_sentences",
+]
 
 EventType = Literal[
     "Battles",
@@ -156,3 +170,88 @@ def classify_sentence(sentence: str) -> EventTyping | None:
         return None
     _, event_type, sub_type, confidence = _RULES[int(m.lastgroup[1:])]
     return EventTyping(event_type, sub_type, m[0], m.start(), confidence)
+
+
+@dataclass(frozen=True)
+class DraftEvent:
+    """An event drafted from one sentence, for an analyst to review.
+
+    ``event_type``/``sub_event_type`` follow ACLED's taxonomy; ``sentence`` is the evidence.
+    """
+
+    date: datetime.date | None
+    place: str | None
+    lat: float | None
+    lon: float | None
+    faction: str | None
+    event_type: str
+    sub_event_type: str | None
+    sentence: str
+    confidence: float
+
+
+def _specific(mention: PlaceMention) -> int:
+    """Rank for choosing an event's place: points before areas before countries."""
+    if mention.lat is None:
+        return 3
+    return {"country": 2, "region": 1}.get(mention.kind or "", 0)
+
+
+def draft_events(
+    text: str,
+    *,
+    places: Sequence[PlaceMention],
+    factions: Sequence[FactionMention],
+    dates: Sequence[DateMention],
+) -> tuple[DraftEvent, ...]:
+    """Draft one event per sentence of ``text`` that reports an action.
+
+    The actor is the last faction mentioned before the trigger (else the sentence's first);
+    the place is the most specific resolved place after the trigger (points before areas
+    before countries; else the sentence's); the date is the sentence's first date. The
+    confidence grows with each of the three that is found.
+
+    Examples
+    --------
+    >>> [e.sub_event_type for e in draft_events("Clashes erupted.", places=(), factions=(),
+    ...                                         dates=())]
+    ['Armed clash']
+    """
+    events = []
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        typing = classify_sentence(sentence)
+        if typing is None:
+            continue
+        trigger = start + typing.start
+        s_places = [p for p in places if start <= p.start < end and p.lat is not None]
+        s_factions = [f for f in factions if start <= f.start < end]
+        s_dates = [d for d in dates if start <= d.start < end]
+        after = [p for p in s_places if p.start >= trigger]
+        pool = after or s_places
+        place = min(pool, key=lambda p: (_specific(p), p.start), default=None)
+        before = [f for f in s_factions if f.start < trigger]
+        actor = before[-1] if before else (s_factions[0] if s_factions else None)
+        date = s_dates[0] if s_dates else None
+        sub_type = typing.sub_event_type
+        if sub_type == "Non-state actor overtakes territory" and actor and actor.faction == "gov":
+            sub_type = "Government regains territory"
+        confidence = typing.confidence * (
+            0.4 + 0.25 * (actor is not None) + 0.2 * (place is not None) + 0.15 * (date is not None)
+        )
+        if place is not None:
+            confidence *= 0.5 + 0.5 * place.confidence
+        events.append(
+            DraftEvent(
+                date=date.date if date else None,
+                place=place.name if place else None,
+                lat=place.lat if place else None,
+                lon=place.lon if place else None,
+                faction=actor.faction if actor else None,
+                event_type=typing.event_type,
+                sub_event_type=sub_type,
+                sentence=sentence,
+                confidence=round(confidence, 3),
+            )
+        )
+    return tuple(events)

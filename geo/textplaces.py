@@ -31,7 +31,7 @@ from anyascii import anyascii
 
 from geo.normalize import ARTICLES, normalize_name
 
-__all__ = ["FEATURE_WORDS", "PlaceCandidate", "PlaceScanner"]
+__all__ = ["FEATURE_WORDS", "PlaceCandidate", "PlaceMention", "PlaceScanner"]
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼʿ`][^\W_]+)*")
 _JOIN = re.compile(r"[ \t]*-?[ \t]*|[ \t]*\n?[ \t]*")  # what may separate words of one name
@@ -116,6 +116,21 @@ class PlaceCandidate:
     qualifier: str | None = None
     feature: str | None = None
     country: str | None = None
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in the text; ``name``/``lat``/``lon`` are ``None`` when unresolved."""
+
+    text: str
+    start: int
+    end: int
+    name: str | None
+    lat: float | None
+    lon: float | None
+    country: str | None
+    kind: str | None
+    confidence: float
 
 
 class _Tok(NamedTuple):
