@@ -250,9 +250,24 @@ def faction_for_actor(actor: str, factions: pd.DataFrame) -> str | None:
 def _map_factions(values: pd.Series, factions: pd.DataFrame) -> pd.Series:
     """Vectorised :func:`faction_for_actor` over the unique values of ``values``."""
     index = _faction_index(factions)
-    uniques = pd.unique(values)
-    mapping = {v: _lookup(v, index) for v in uniques}
-    return values.map(mapping)
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([_lookup(v, index) for v in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype="str")
+
+
+def _map_unique(values: pd.Series, mapping: Mapping[str, str]) -> pd.Series:
+    """``values.map(mapping)`` computed once per distinct value (NaN where unmapped)."""
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([mapping.get(v) for v in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype="str")
+
+
+def _to_float(values: pd.Series) -> pd.Series:
+    """Parse numbers (NaN where empty or not a number), once per distinct string."""
+    codes, uniques = pd.factorize(values)
+    parsed = pd.to_numeric(pd.Series(uniques, dtype="object"), errors="coerce")
+    table = np.append(parsed.to_numpy(dtype="float64", na_value=np.nan), np.nan)
+    return pd.Series(table[codes], index=values.index, dtype="float64")
 
 
 def _validate_factions(frame: pd.DataFrame, *, name: str) -> tuple[pd.DataFrame, list[Issue]]:
@@ -264,30 +279,26 @@ def _validate_factions(frame: pd.DataFrame, *, name: str) -> tuple[pd.DataFrame,
         issues += issues_where(empty, f"{col} is empty", rows=rows, file=name)
         bad |= empty
     bad_id = (frame["id"] != "") & ~frame["id"].str.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
-    issues += issues_where(
-        bad_id,
-        frame["id"].map(lambda v: f"bad faction id {v!r} (letters, digits, _ . -)"),
-        rows=rows,
-        file=name,
-    )
+    reason = "bad faction id {v!r} (letters, digits, _ . -)"
+    issues += issues_where(bad_id, reason, rows=rows, file=name, values=frame["id"])
     bad |= bad_id
     dup = frame["id"].duplicated() & (frame["id"] != "")
-    issues += issues_where(
-        dup, frame["id"].map(lambda v: f"duplicate faction id {v!r}"), rows=rows, file=name
-    )
+    reason = "duplicate faction id {v!r}"
+    issues += issues_where(dup, reason, rows=rows, file=name, values=frame["id"])
     bad |= dup
     bad_colour = ~frame["colour"].str.fullmatch(_COLOUR)
     issues += issues_where(
         bad_colour,
-        frame["colour"].map(lambda v: f"colour {v!r} is not #rrggbb; grey {_FALLBACK_COLOUR} used"),
+        f"colour {{v!r}} is not #rrggbb; grey {_FALLBACK_COLOUR} used",
         rows=rows,
         file=name,
         severity="warning",
+        values=frame["colour"],
     )
     frame.loc[bad_colour, "colour"] = _FALLBACK_COLOUR
     frame["colour"] = frame["colour"].str.lower()
     frame["aliases"] = (
-        frame["aliases"].str.split(";").map(lambda a: ";".join(x.strip() for x in a if x.strip()))
+        frame["aliases"].str.replace(r"\s*;[\s;]*", ";", regex=True).str.strip("; \t")
     )
     good = frame[~bad]
     issues += _alias_clashes(good, name=name)
@@ -342,13 +353,14 @@ class _Checker:
     def flag(
         self,
         mask: pd.Series,
-        reasons: pd.Series | str,
+        reason: str,
         *,
         severity: Literal["error", "warning"] = "error",
+        values: pd.Series | pd.DataFrame | None = None,
     ) -> None:
         mask = mask.fillna(False).astype(bool)
         self.issues += issues_where(
-            mask, reasons, rows=self.frame["row"], file=self.name, severity=severity
+            mask, reason, rows=self.frame["row"], file=self.name, severity=severity, values=values
         )
         if severity == "error":
             self.bad |= mask
@@ -363,32 +375,26 @@ class _Checker:
         parsed = pd.to_datetime(s.where(filled), format="%Y-%m-%d", errors="coerce")
         bad = filled & parsed.isna()
         shaped = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
-        reasons = (
-            pd.Series(
-                np.where(shaped, "impossible " + col + " ", "unparseable " + col + " "),
-                index=s.index,
-            )
-            + s.map(repr)
-            + np.where(shaped, " (no such day)", " (expected YYYY-MM-DD)")
-        )
-        self.flag(bad, reasons)
+        self.flag(bad & shaped, f"impossible {col} {{v!r}} (no such day)", values=s)
+        self.flag(bad & ~shaped, f"unparseable {col} {{v!r}} (expected YYYY-MM-DD)", values=s)
         return parsed.astype("datetime64[ns]")
 
     def number(self, col: str, *, low: float, high: float) -> pd.Series:
         s = self.frame[col]
         filled = s != ""
-        value = pd.to_numeric(s.where(filled), errors="coerce").astype("float64")
+        value = _to_float(s.where(filled))
         finite = np.isfinite(value)
-        self.flag(filled & ~finite, s.map(lambda v: f"{col} {v!r} is not a number"))
+        self.flag(filled & ~finite, f"{col} {{v!r}} is not a number", values=s)
         out = finite & ((value < low) | (value > high))
-        self.flag(out, s.map(lambda v: f"{col} {v} is outside {low:g}..{high:g}"))
+        self.flag(out, f"{col} {{v}} is outside {low:g}..{high:g}", values=s)
         return value.where(finite)
 
     def choice(self, col: str, allowed: Sequence[str], *, default: str) -> pd.Series:
         s = self.frame[col].str.lower().replace("", default)
         self.flag(
             ~s.isin(allowed),
-            self.frame[col].map(lambda v: f"{col} {v!r} is not one of {', '.join(allowed)}"),
+            f"{col} {{v!r}} is not one of {', '.join(allowed)}",
+            values=self.frame[col],
         )
         return s
 
@@ -403,15 +409,17 @@ class _Checker:
         inside = lat.between(lat_min, lat_max) & lon.between(lon_min, lon_max)
         swapped_inside = lon.between(lat_min, lat_max) & lat.between(lon_min, lon_max)
         both = lat.notna() & lon.notna()
-        where = "lat=" + self.frame["lat"] + ", lon=" + self.frame["lon"]
+        where = self.frame[["lat", "lon"]]
         self.flag(
             both & ~inside & swapped_inside,
-            where + " look swapped (swapped, they fall in the region)",
+            "lat={lat}, lon={lon} look swapped (swapped, they fall in the region)",
+            values=where,
         )
         self.flag(
             both & ~inside & ~swapped_inside,
-            where + " is outside the Syria–Iraq region",
+            "lat={lat}, lon={lon} is outside the Syria–Iraq region",
             severity="warning",
+            values=where,
         )
         return lat, lon
 
@@ -425,22 +433,25 @@ class _Checker:
         alias = filled & ~exact & mapped.notna()
         self.flag(
             alias,
-            s + " → " + mapped.fillna("") + ": " + col + " is a faction alias; use the id",
+            f"{col} {{given!r}} is an alias of faction {{id!r}}; use the id",
             severity="warning",
+            values=pd.DataFrame({"given": s, "id": mapped}),
         )
         missing = filled & mapped.isna()
         self.flag(
             missing,
-            s.map(lambda v: f"unknown {col} {v!r} (not an id, name or alias in factions.csv)"),
+            f"unknown {col} {{v!r}} (not an id, name or alias in factions.csv)",
             severity=unknown,
+            values=s,
         )
         return mapped.where(mapped.notna(), s).astype("str")
 
     def url(self, col: str) -> None:
         s = self.frame[col]
         self.flag(
-            (s != "") & ~s.str.match(r"https?://[^\s<>\"']+$"),
-            s.map(lambda v: f"{col} {v!r} is not an http(s) URL"),
+            (s != "") & (~s.str.match("https?://") | s.str.contains(r"[\s<>\"'`]")),
+            f"{col} {{v!r}} is not an http(s) URL",
+            values=s,
         )
 
     def duplicates(self, keys: pd.Series, label: pd.Series, what: str) -> None:
@@ -448,14 +459,8 @@ class _Checker:
         if not dup.any():
             return
         first_row = self.frame["row"].groupby(keys).transform("first")
-        reasons = (
-            f"duplicate {what} "
-            + label.map(repr)
-            + " (first on row "
-            + first_row.astype("str")
-            + ")"
-        )
-        self.flag(dup, reasons)
+        values = pd.DataFrame({"label": label, "first": first_row})
+        self.flag(dup, f"duplicate {what} {{label!r}} (first on row {{first}})", values=values)
 
 
 # ---------------------------------------------------------------- events and control
@@ -493,7 +498,9 @@ def validate_events(
         ("id", "place", "faction", "event_type", "sub_event_type", "source", "confidence")
     )
     check.flag(date.isna() & (frame["date"] == ""), "date is empty")
-    check.flag(end < date, "end_date " + frame["end_date"] + " is before date " + frame["date"])
+    check.flag(
+        end < date, "end_date {end_date} is before date {date}", values=frame[["date", "end_date"]]
+    )
     precision = check.choice("date_precision", DATE_PRECISIONS, default="day")
     lat, lon = check.lat_lon()
     faction = check.faction("faction", factions, unknown=unknown_factions)
@@ -504,7 +511,8 @@ def validate_events(
     geo_precision = frame["geo_precision"].str.lower()
     check.flag(
         (geo_precision != "") & ~geo_precision.str.fullmatch(_GEO_PRECISION),
-        frame["geo_precision"].map(lambda v: f"geo_precision {v!r} is not acled:1-3 or ucdp:1-7"),
+        "geo_precision {v!r} is not acled:1-3 or ucdp:1-7",
+        values=frame["geo_precision"],
     )
     check.duplicates(frame["id"].where(frame["id"] != ""), frame["id"], "id")
     out = pd.DataFrame(
@@ -535,33 +543,20 @@ def validate_events(
 
 def _check_taxonomy(check: _Checker) -> tuple[pd.Series, pd.Series]:
     frame = check.frame
-    types = {t.casefold(): t for t in ACLED_TAXONOMY}
-    pairs = {(t.casefold(), s.casefold()): s for t, subs in ACLED_TAXONOMY.items() for s in subs}
-    etype = frame["event_type"].str.casefold().map(types)
+    types = {t.lower(): t for t in ACLED_TAXONOMY}
+    pairs = {(t.lower(), s.lower()): s for t, subs in ACLED_TAXONOMY.items() for s in subs}
+    etype = _map_unique(frame["event_type"].str.lower(), types)
     check.flag(
         (frame["event_type"] != "") & etype.isna(),
-        frame["event_type"].map(
-            lambda v: f"unknown event_type {v!r} (ACLED types: {', '.join(ACLED_TAXONOMY)})"
-        ),
+        f"unknown event_type {{v!r}} (ACLED types: {', '.join(ACLED_TAXONOMY)})",
+        values=frame["event_type"],
     )
-    key = pd.Series(
-        list(
-            zip(
-                frame["event_type"].str.casefold(),
-                frame["sub_event_type"].str.casefold(),
-                strict=True,
-            )
-        ),
-        index=frame.index,
-        dtype="object",
-    )
-    sub = key.map(pairs)
+    key = frame["event_type"].str.lower() + "\x1f" + frame["sub_event_type"].str.lower()
+    sub = _map_unique(key, {f"{t}\x1f{s}": sub for (t, s), sub in pairs.items()})
     check.flag(
         etype.notna() & (frame["sub_event_type"] != "") & sub.isna(),
-        "sub_event_type "
-        + frame["sub_event_type"].map(repr)
-        + " is not a sub-type of "
-        + etype.fillna("").map(repr),
+        "sub_event_type {given!r} is not a sub-type of {etype!r}",
+        values=pd.DataFrame({"given": frame["sub_event_type"], "etype": etype}),
     )
     return etype.fillna(frame["event_type"]).astype("str"), sub.fillna(
         frame["sub_event_type"]
@@ -591,7 +586,7 @@ def validate_control(
     confidence = check.number("confidence", low=0, high=1)
     lat, lon = check.lat_lon()
     faction = check.faction("faction", factions, unknown="error")
-    key = frame["place"].str.casefold() + "|" + frame["valid_from"] + "|" + faction
+    key = frame["place"].str.lower() + "|" + frame["valid_from"] + "|" + faction
     check.duplicates(key, frame["place"] + " " + frame["valid_from"] + " " + faction, "claim")
     out = pd.DataFrame(
         {
@@ -777,7 +772,8 @@ def read_areas_bytes(
     valid_to = check.date("valid_to")
     check.flag(
         valid_to < valid_from,
-        "valid_to " + frame["valid_to"] + " is before valid_from " + frame["valid_from"],
+        "valid_to {valid_to} is before valid_from {valid_from}",
+        values=frame[["valid_to", "valid_from"]],
     )
     confidence = check.number("confidence", low=0, high=1)
     faction = check.faction("faction", factions, unknown="error")

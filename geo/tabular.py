@@ -57,6 +57,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is run as a formula by spreadsheet programs."""
 
 _REPLACEMENT = "\ufffd"
+_FORMULA_START = "[" + re.escape("".join(FORMULA_PREFIXES)) + "]"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -96,28 +97,33 @@ class Issue:
 
 def issues_where(
     mask: pd.Series,
-    reasons: pd.Series | str,
+    reason: str,
     *,
     rows: pd.Series,
     file: str,
     severity: Literal["error", "warning"] = "error",
+    values: pd.Series | pd.DataFrame | None = None,
 ) -> list[Issue]:
-    """Return one :class:`Issue` per ``True`` in ``mask`` (only bad rows are visited).
+    """Return one :class:`Issue` per ``True`` in ``mask``; only the flagged rows are visited.
 
-    >>> m = pd.Series([False, True]); r = pd.Series([2, 3])
-    >>> [str(i) for i in issues_where(m, "bad", rows=r, file="f.csv")]
-    ['f.csv:3: bad']
+    ``reason`` is a :meth:`str.format` template: with a Series of ``values`` it gets ``v``;
+    with a DataFrame, each column by name.
+
+    >>> m = pd.Series([False, True]); r = pd.Series([2, 3]); v = pd.Series(["a", "b"])
+    >>> [str(i) for i in issues_where(m, "bad {v!r}", rows=r, file="f.csv", values=v)]
+    ["f.csv:3: bad 'b'"]
     """
     mask = mask.fillna(False).astype(bool)
     if not mask.any():
         return []
     bad_rows = rows[mask].tolist()
-    if isinstance(reasons, str):
-        return [Issue(file, int(r), reasons, severity) for r in bad_rows]
-    return [
-        Issue(file, int(r), str(text), severity)
-        for r, text in zip(bad_rows, reasons[mask].tolist(), strict=True)
-    ]
+    if values is None:
+        texts = [reason] * len(bad_rows)
+    elif isinstance(values, pd.DataFrame):
+        texts = [reason.format(**rec) for rec in values[mask].to_dict("records")]
+    else:
+        texts = [reason.format(v=v) for v in values[mask].tolist()]
+    return [Issue(file, int(r), t, severity) for r, t in zip(bad_rows, texts, strict=True)]
 
 
 def read_bytes(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -183,8 +189,8 @@ def decode_text(data: bytes, *, name: str) -> tuple[str | None, list[Issue]]:
     return text, issues
 
 
-def _parse_records(text: str, *, name: str) -> tuple[list[list[str]], list[Issue]]:
-    """Split CSV text into records; a csv error stops at the record where it happened."""
+def _records_slow(text: str, *, name: str) -> tuple[list[list[str]], list[Issue]]:
+    """Split CSV text with the csv module; a csv error stops at the record where it happened."""
     records: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     old_limit = csv.field_size_limit()
@@ -192,16 +198,91 @@ def _parse_records(text: str, *, name: str) -> tuple[list[list[str]], list[Issue
     try:
         records.extend(reader)
     except csv.Error as err:
-        return records, [
-            Issue(
-                name,
-                len(records) + 1,
-                f"cannot parse CSV here ({err}); the rest of the file is left out",
-            )
-        ]
+        reason = f"cannot parse CSV here ({err}); the rest of the file is left out"
+        return records, [Issue(name, len(records) + 1, reason)]
     finally:
         csv.field_size_limit(old_limit)
     return records, []
+
+
+def _split_slow(text: str, *, name: str) -> tuple[list[str], pd.DataFrame, list[Issue]]:
+    records, issues = _records_slow(text, name=name)
+    header = records[0] if records else []
+    body = records[1:]
+    ncols = len(header)
+    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    rows = np.arange(2, len(body) + 2, dtype=np.int64)
+    wrong = (lengths != ncols) & (lengths != 0)
+    for row, n in zip(rows[wrong].tolist(), lengths[wrong].tolist(), strict=True):
+        issues.append(Issue(name, row, f"{n} field(s), expected {ncols} ({','.join(header)})"))
+    ok = lengths == ncols
+    frame = pd.DataFrame(list(itertools.compress(body, ok)), columns=range(ncols), dtype="str")
+    frame.insert(0, "row", rows[ok])
+    return header, frame, issues
+
+
+def _split_fast(
+    text: str, *, name: str, utf8: bytes | None = None
+) -> tuple[list[str], pd.DataFrame, list[Issue]] | None:
+    """Split CSV text with pyarrow's parser; ``None`` when the slow path must decide."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        header = next(csv.reader(io.StringIO(text[:1_000_000], newline="")), [])
+    except csv.Error:
+        return None
+    if not header:
+        return None
+    names = [f"f{i}" for i in range(len(header))]
+    invalid: list[tuple[int | None, int]] = []
+
+    def skip(row: pacsv.InvalidRow) -> str:
+        invalid.append((row.number, row.actual_columns))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8") if utf8 is None else utf8),
+            read_options=pacsv.ReadOptions(
+                column_names=names, use_threads=False, block_size=1 << 24
+            ),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=skip
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    if any(number is None for number, _ in invalid):
+        return None
+    keep = np.ones(table.num_rows + len(invalid), dtype=bool)
+    bad = np.array([number for number, _ in invalid], dtype=np.int64) - 1
+    if len(bad) and (bad.min() < 0 or bad.max() >= len(keep)):
+        return None
+    keep[bad] = False
+    numbers = np.flatnonzero(keep) + 1
+    if len(numbers) != table.num_rows or not len(numbers) or numbers[0] != 1:
+        return None
+    import pyarrow.compute as pac
+
+    frame = pd.DataFrame(
+        {
+            i: pd.Series(pac.utf8_trim_whitespace(table.column(i)), dtype="str")
+            for i in range(len(names))
+        }
+    ).iloc[1:]
+    frame.insert(0, "row", numbers[1:])
+    issues = [
+        Issue(name, int(number), f"{n} field(s), expected {len(header)} ({','.join(header)})")
+        for number, n in sorted(invalid)
+        if n != 0
+    ]
+    return header, frame.reset_index(drop=True), issues
 
 
 def read_csv_bytes(
@@ -256,74 +337,55 @@ def read_csv_bytes(
         return empty, issues
     if not text.strip():
         return empty, [*issues, Issue(name, None, "empty file (no header row)")]
-    records, parse_issues = _parse_records(text, name=name)
-    issues.extend(parse_issues)
-    header = [h.strip().lower() for h in records[0]] if records else []
+    clean = not issues  # valid UTF-8: hand the bytes (minus a BOM) to the parser as they are
+    utf8 = data.removeprefix(b"\xef\xbb\xbf") if clean else None
+    fast = _split_fast(text, name=name, utf8=utf8)
+    stripped = fast is not None  # the fast path trims cells while still in Arrow
+    raw_header, body, split_issues = fast or _split_slow(text, name=name)
+    issues.extend(split_issues)
+    header = [h.strip().lower() for h in raw_header]
     if not any(header):
         return empty, [*issues, Issue(name, 1, "empty header row")]
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        issues.append(
-            Issue(
-                name,
-                1,
-                f"duplicate column(s) {', '.join(map(repr, dupes))}; the file is not loaded",
-            )
-        )
-        return empty, issues
+        reason = f"duplicate column(s) {', '.join(map(repr, dupes))}; the file is not loaded"
+        return empty, [*issues, Issue(name, 1, reason)]
     missing = [c for c in required if c not in header]
     if missing:
-        issues.append(
-            Issue(
-                name,
-                1,
-                f"missing required column(s) {', '.join(map(repr, missing))} "
-                f"(header is {','.join(header)!r}); the file is not loaded",
-            )
+        reason = (
+            f"missing required column(s) {', '.join(map(repr, missing))} "
+            f"(header is {','.join(header)!r}); the file is not loaded"
         )
-        return empty, issues
+        return empty, [*issues, Issue(name, 1, reason)]
     issues.extend(
         Issue(name, 1, f"unknown column {h!r} ignored", "warning")
         for h in header
         if h and h not in columns
     )
-    body = records[1:]
-    if not body:
-        issues.append(Issue(name, None, "no data rows (header only)", "warning"))
-        return empty, issues
-    ncols = len(header)
-    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
-    rows = np.arange(2, len(body) + 2, dtype=np.int64)
-    blank = lengths == 0
-    ok = lengths == ncols
-    for row, n in zip(rows[~ok & ~blank].tolist(), lengths[~ok & ~blank].tolist(), strict=True):
-        issues.append(Issue(name, row, f"{n} field(s), expected {ncols} ({','.join(header)})"))
-    frame = pd.DataFrame(list(itertools.compress(body, ok)), columns=header, dtype="str")
-    frame = frame.apply(lambda s: s.str.strip()) if len(frame) else frame
-    frame.insert(0, "row", rows[ok])
-    all_empty = (frame[header] == "").all(axis=1)
+    if body.empty and not issues:
+        return empty, [Issue(name, None, "no data rows (header only)", "warning")]
+    body.columns = ["row", *header]
+    kept = [c for c in header if c in columns]
+    frame = body[["row", *kept]]
+    frame = frame.assign(**{col: frame[col].str.strip() for col in kept if not stripped})
+    all_empty = pd.Series(True, index=body.index)
+    for col in header:
+        all_empty &= (body[col] if stripped else body[col].str.strip()) == ""
     frame = frame[~all_empty]
     bad = pd.Series(False, index=frame.index)
-    for col in header:
+    for col in kept:
         s = frame[col]
         long_mask = s.str.len() > max_field_chars
+        reason = f"column {col!r} is longer than {max_field_chars} characters (unbalanced quote?)"
+        issues.extend(issues_where(long_mask, reason, rows=frame["row"], file=name))
+        undecodable = s.str.contains(_REPLACEMENT, regex=False) & ~long_mask
         issues.extend(
             issues_where(
-                long_mask,
-                f"column {col!r} is longer than {max_field_chars} characters (unbalanced quote?)",
+                undecodable,
+                f"column {col!r} holds undecodable bytes: {{v!r}}",
                 rows=frame["row"],
                 file=name,
-            )
-        )
-        undecodable = s.str.contains(_REPLACEMENT, regex=False)
-        issues.extend(
-            issues_where(
-                undecodable & ~long_mask,
-                s.str.slice(0, 40).map(
-                    lambda v, c=col: f"column {c!r} holds undecodable bytes: {v!r}"
-                ),
-                rows=frame["row"],
-                file=name,
+                values=s.str.slice(0, 40),
             )
         )
         bad |= long_mask | undecodable
@@ -331,7 +393,7 @@ def read_csv_bytes(
     for col in columns:
         if col not in frame.columns:
             frame[col] = ""
-    frame = frame[["row", *columns]].reset_index(drop=True)
+    frame = frame[["row", *columns]].astype({"row": "int64"}).reset_index(drop=True)
     return frame, sorted(issues, key=_issue_order)
 
 
@@ -462,15 +524,20 @@ def neutralise_formulas(
     issues: list[Issue] = []
     for col in columns:
         s = out[col]
-        mask = s.str.startswith(FORMULA_PREFIXES)
+        mask = s.str.match(_FORMULA_START)
         if not mask.any():
             continue
-        reasons = s.str.slice(0, 40).map(
-            lambda v, c=col: (
-                f"column {c!r} starts like a spreadsheet formula ({v!r}); neutralised with a leading '"
+        reason = f"column {col!r} starts like a spreadsheet formula ({{v!r}}); neutralised with a leading '"
+        issues.extend(
+            issues_where(
+                mask,
+                reason,
+                rows=out["row"],
+                file=name,
+                severity="warning",
+                values=s.str.slice(0, 40),
             )
         )
-        issues.extend(issues_where(mask, reasons, rows=out["row"], file=name, severity="warning"))
         out.loc[mask, col] = "'" + s[mask]
     return out, issues
 

@@ -94,13 +94,13 @@ def test_blank_lines_keep_spreadsheet_row_numbers() -> None:
 
 def _rows_to_csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer)  # "\r\n" terminator: cells holding \r are quoted
     writer.writerow(COLUMNS)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_never_raise(data: bytes) -> None:
     frame, issues = _read(data)
@@ -108,7 +108,7 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
     assert all(isinstance(i.reason, str) for i in issues)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(st.lists(st.text(max_size=30), min_size=0, max_size=4), max_size=25))
 def test_every_written_row_is_either_loaded_or_reported(rows: list[list[str]]) -> None:
     frame, issues = _read(_rows_to_csv(rows), max_field_chars=25)
