@@ -51,6 +51,7 @@ FEATURE_WORDS: dict[tuple[str, ...], str] = {
     ("governorate",): "region", ("region",): "region", ("countryside",): "region",
     ("district",): "region", ("neighbourhood",): "neighbourhood", ("oil", "field"): "oil_field",
 }  # fmt: skip
+_FEATURE_FIRST = frozenset(words[0] for words in FEATURE_WORDS)
 _DIRECTIONS = _words(
     "northern southern eastern western central north-eastern northeastern north-western "
     "northwestern south-eastern southeastern south-western southwestern rural"
@@ -322,8 +323,12 @@ class PlaceScanner:
                 before.cap and before.lower not in _COMMON_CAPS and before.lower not in ARTICLES
             ):
                 return True  # inside a longer proper name: "Bashar al-Assad", "Ahmed al-Sharaa"
-        if j < len(toks) and toks[j].joined and toks[j].cap and toks[j].lower in _ORG_HEADS:
-            return True  # "Doha Forum", "Huda Center"
+        if j < len(toks) and toks[j].joined and toks[j].cap:
+            nxt = toks[j].lower
+            if nxt in _ORG_HEADS:
+                return True  # "Doha Forum", "Huda Center"
+            if nxt not in _COMMON_CAPS and nxt not in _FEATURE_FIRST and nxt not in ARTICLES:
+                return True  # the start of a longer proper name: "Victoria Taylor"
         k = i - 1
         while k >= 0 and i - k <= 10 and toks[k + 1].joined:
             tok = toks[k]

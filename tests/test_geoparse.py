@@ -98,7 +98,8 @@ def test_mention_offsets_point_at_the_mention_text(sample):
 def test_people_are_not_places(parser):
     text = (
         "Bashar al-Assad fled abroad. HTS leader Ahmed al-Sharaa, known as "
-        "al-Jolani, phoned Mohammed Shia al-Sudani, and Major General Yahya Rasool spoke."
+        "al-Jolani, phoned Mohammed Shia al-Sudani, and Major General Yahya Rasool and the "
+        "envoy Victoria Taylor spoke."
     )
     assert [p.text for p in parser.parse(text).places] == []
 
