@@ -197,6 +197,9 @@ def _specific(mention: PlaceMention) -> int:
     return {"country": 2, "region": 1}.get(mention.kind or "", 0)
 
 
+_BORROWED = 0.85  # the place comes from the next sentence
+
+
 def draft_events(
     text: str,
     *,
@@ -208,8 +211,9 @@ def draft_events(
 
     The actor is the last faction mentioned before the trigger (else the sentence's first);
     the place is the most specific resolved place after the trigger (points before areas
-    before countries; else the sentence's); the date is the sentence's first date. The
-    confidence grows with each of the three that is found.
+    before countries; else the sentence's), or, when that is only a country, a place in it
+    named by the next sentence if that sentence reports no action itself; the date is the
+    sentence's first date. The confidence grows with each of the three that is found.
 
     Examples
     --------
@@ -217,10 +221,10 @@ def draft_events(
     ...                                         dates=())]
     ['Armed clash']
     """
+    sentences = split_sentences(text)
+    typings = [classify_sentence(text[s:e]) for s, e in sentences]
     events = []
-    for start, end in split_sentences(text):
-        sentence = text[start:end]
-        typing = classify_sentence(sentence)
+    for k, ((start, end), typing) in enumerate(zip(sentences, typings, strict=True)):
         if typing is None:
             continue
         trigger = start + typing.start
@@ -228,8 +232,10 @@ def draft_events(
         s_factions = [f for f in factions if start <= f.start < end]
         s_dates = [d for d in dates if start <= d.start < end]
         after = [p for p in s_places if p.start >= trigger]
-        pool = after or s_places
-        place = min(pool, key=lambda p: (_specific(p), p.start), default=None)
+        place = min(after or s_places, key=lambda p: (_specific(p), p.start), default=None)
+        borrowed = False
+        if (place is None or _specific(place) == 2) and k + 1 < len(sentences):
+            place, borrowed = _from_next_sentence(place, sentences[k + 1], typings[k + 1], places)
         before = [f for f in s_factions if f.start < trigger]
         actor = before[-1] if before else (s_factions[0] if s_factions else None)
         date = s_dates[0] if s_dates else None
@@ -240,7 +246,7 @@ def draft_events(
             0.4 + 0.25 * (actor is not None) + 0.2 * (place is not None) + 0.15 * (date is not None)
         )
         if place is not None:
-            confidence *= 0.5 + 0.5 * place.confidence
+            confidence *= (0.5 + 0.5 * place.confidence) * (_BORROWED if borrowed else 1.0)
         events.append(
             DraftEvent(
                 date=date.date if date else None,
@@ -250,8 +256,29 @@ def draft_events(
                 faction=actor.faction if actor else None,
                 event_type=typing.event_type,
                 sub_event_type=sub_type,
-                sentence=sentence,
+                sentence=text[start:end],
                 confidence=round(confidence, 3),
             )
         )
     return tuple(events)
+
+
+def _from_next_sentence(
+    place: PlaceMention | None,
+    span: tuple[int, int],
+    typing: EventTyping | None,
+    places: Sequence[PlaceMention],
+) -> tuple[PlaceMention | None, bool]:
+    """A point-like place of the next sentence when it reports no action of its own.
+
+    "Soldiers fled into Iraq on Sunday. They asked to enter through the Al-Qaim crossing."
+    places the flight at the crossing; the country, when known, must be the same.
+    """
+    if typing is not None:
+        return place, False
+    start, end = span
+    for p in places:
+        same_country = place is None or p.country == place.country
+        if start <= p.start < end and _specific(p) == 0 and same_country:
+            return p, True
+    return place, False

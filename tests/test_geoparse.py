@@ -196,6 +196,20 @@ def test_soldiers_fleeing_into_iraq_at_al_qaim_is_a_strategic_development_on_sun
     assert km_between(event.lat, event.lon, 34.39, 40.99) < 10
 
 
+def test_a_flight_into_a_country_is_placed_where_the_next_sentence_says_it_crossed(parser):
+    text = (
+        "More than a thousand regime soldiers fled into Iraq on Sunday. An official said they "
+        "asked to enter through the Al-Qaim border crossing in Anbar province."
+    )
+    [event] = parser.parse(text, published=DEC_9).events
+    assert (event.place, event.faction, event.date) == (
+        "Al-Qaim border crossing",
+        "gov",
+        datetime.date(2024, 12, 8),
+    )
+    assert event.sentence.startswith("More than a thousand")
+
+
 @pytest.mark.parametrize("gold", sample_gold()["events"], ids=lambda g: g["sentence_contains"])
 def test_sample_paraphrase_draft_events_match_the_gold_events(sample, gold):
     event = next(e for e in sample.events if gold["sentence_contains"] in e.sentence)
