@@ -118,7 +118,7 @@ class Gazetteer:
         self.is_region = places["is_region"]
         self.is_capital = places["is_capital"]
         self._key = keys["key"]  # sorted; equal keys contiguous
-        self._key_row = keys["row"]
+        self._key_row = np.asarray(keys["row"], dtype=np.int64)
         self._key_alias = keys["alias"]
         unique, starts = np.unique(self._key, return_index=True)
         stops = np.append(starts[1:], len(self._key))
@@ -159,11 +159,8 @@ class Gazetteer:
         span = self._span.get(key)
         if span is None:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
-        rows = self._key_row[span[0] : span[1]]
-        aliases = self._key_alias[span[0] : span[1]]
-        _, first = np.unique(rows, return_index=True)
-        first.sort()
-        return rows[first].astype(np.int64), aliases[first]
+        # (key, row) pairs are unique by construction (see _build), sorted by row.
+        return self._key_row[span[0] : span[1]], self._key_alias[span[0] : span[1]]
 
     def place(self, row: int, *, matched: str | None = None) -> Place:
         """Return one row as a :class:`Place` record."""

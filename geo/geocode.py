@@ -21,7 +21,6 @@ False
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -59,6 +58,7 @@ _SAME_PLACE_KM = 25.0  # candidates closer than this are one place for ambiguity
 _NAMESAKE_KM = 250.0  # a region and a same-named place this close are city and governorate
 _ACRONYM = re.compile(r"^[A-Z]{2,5}s?$")
 _RAW = re.compile(r"[^a-z0-9]+")
+_HINT_LAST_WORDS: frozenset[str] = frozenset()  # filled below, after _KIND_HINTS
 
 
 @dataclass(frozen=True)
@@ -119,10 +119,11 @@ def _raw_form(text: str) -> str:
     return " ".join(_RAW.sub(" ", anyascii(text).lower()).split())
 
 
-def _haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon2: float) -> np.ndarray:
-    p1, p2 = np.radians(lat1), math.radians(lat2)
-    dlat, dlon = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dlon / 2) ** 2
+def _haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> np.ndarray:
+    """Great-circle distance in km; arguments broadcast like numpy arrays (degrees)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dlat, dlon = p2 - p1, np.radians(np.subtract(lon2, lon1))
+    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
     return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
@@ -137,20 +138,21 @@ class _Query:
 def _parse_query(name: str) -> list[_Query]:
     """Return the readings of a query to try in order: as written, then without modifiers."""
     words = name.split()
-    raw_words = _raw_form(name).split()
-    org_like = bool(_ACRONYM.match(name.strip())) or any(w in _ORG_WORDS for w in raw_words)
+    raw = _raw_form(name)
+    raw_words = raw.split()
+    org_like = bool(_ACRONYM.match(name.strip())) or not _ORG_WORDS.isdisjoint(raw_words)
     hint: frozenset[str] = frozenset()
-    for phrase, kinds in _KIND_HINTS:
-        if _raw_form(name).endswith(" " + phrase):
+    for phrase, kinds in _KIND_HINTS if raw_words and raw_words[-1] in _HINT_LAST_WORDS else ():
+        if raw.endswith(" " + phrase):
             hint = kinds
-            n = len(phrase.split())
+            n = phrase.count(" ") + 1
             words = words[:-n] if len(words) > n else words
             break
     readings = [_Query(name, hint, modified=False, org_like=org_like)]
-    core = list(words)
-    while len(core) > 1 and _raw_form(core[0]) in _DIRECTION_WORDS:
+    core = words
+    while len(core) > 1 and core[0].lower() in _DIRECTION_WORDS:
         core = core[1:]
-    if core != name.split():
+    if len(core) != len(raw_words) or core != name.split():
         readings.append(_Query(" ".join(core), hint, modified=core != words, org_like=org_like))
     return readings
 
@@ -197,8 +199,9 @@ class Geocoder:
         self._online = online
         self._min_confidence = float(min_confidence)
         self._fuzzy_cutoff = float(fuzzy_cutoff)
-        self._pools: dict[str, tuple[list[str], np.ndarray]] | None = None
+        self._pools: dict[tuple[str, int], list[str]] | None = None
         self._cache: dict[tuple[Any, ...], GeocodeResult] = {}
+        self._masks: dict[tuple[Any, ...], np.ndarray] = {}
         countries = np.asarray(gazetteer.country)
         in_top = np.isin(countries, list(self._region[:2]))
         in_region = np.isin(countries, list(self._region))
@@ -336,7 +339,8 @@ class Geocoder:
                 name, "a country name; countries are not geocoded to a point"
             )
         mask = self._candidate_mask(countries, bbox)
-        for reading in _parse_query(stripped):
+        readings = _parse_query(stripped)
+        for reading in readings:
             for i, k in enumerate(query_keys(reading.text)):
                 rows, aliases = self._gaz.candidates(k)
                 if reading.org_like:
@@ -348,7 +352,7 @@ class Geocoder:
                     if reading.modified:
                         quality *= 0.9
                     return self._rank(name, rows[keep], aliases[keep], quality, reading, context)
-        first = _parse_query(stripped)[-1]
+        first = readings[-1]
         if first.org_like:
             return GeocodeResult.unresolved(
                 name, "not a place: looks like an organisation or acronym"
@@ -358,6 +362,9 @@ class Geocoder:
     def _candidate_mask(
         self, countries: tuple[str, ...] | None, bbox: tuple[float, float, float, float] | None
     ) -> np.ndarray:
+        cached = self._masks.get((countries, bbox))
+        if cached is not None:
+            return cached
         mask = self._allowed.copy()
         if countries:
             mask &= np.isin(self._gaz.country, list(countries))
@@ -365,6 +372,8 @@ class Geocoder:
             min_lon, min_lat, max_lon, max_lat = bbox
             lat, lon = self._gaz.lat, self._gaz.lon
             mask &= (lat >= min_lat) & (lat <= max_lat) & (lon >= min_lon) & (lon <= max_lon)
+        if len(self._masks) < 64:
+            self._masks[(countries, bbox)] = mask
         return mask
 
     def _fuzzy(
@@ -376,9 +385,7 @@ class Geocoder:
         key = normalize_name(reading.text)
         if len(key.replace(" ", "")) < 5:
             return GeocodeResult.unresolved(name, "no gazetteer match (too short to fuzzy-match)")
-        pool, lengths = self._pool(key[0])
-        near = np.flatnonzero(np.abs(lengths - len(key)) <= 2)
-        choices = [pool[i] for i in near]
+        choices = self._pool(key[0], len(key))
         hits = process.extract(
             key, choices, scorer=fuzz.ratio, score_cutoff=self._fuzzy_cutoff, limit=10
         )
@@ -408,18 +415,18 @@ class Geocoder:
         quality = 0.9 * best / 100.0
         return self._rank(name, rows[keep], aliases[keep], quality, reading, context, fuzzy=True)
 
-    def _pool(self, letter: str) -> tuple[list[str], np.ndarray]:
+    def _pool(self, letter: str, length: int) -> list[str]:
         # Fuzzy matching only reaches the places of the first two region countries (Syria
         # and Iraq by default) and the curated ones: a misspelling there is far likelier than
         # a misspelt Turkish or Iranian village, and the pool stays small enough to be exact.
         if self._pools is None:
             keys, rows = self._gaz.key_rows()
             reachable = self._in_top | self._curated
-            pools: dict[str, list[str]] = {}
+            pools: dict[tuple[str, int], list[str]] = {}
             for k in np.unique(keys[reachable[rows]]).tolist():
-                pools.setdefault(k[0], []).append(k)
-            self._pools = {c: (ks, np.array([len(k) for k in ks])) for c, ks in pools.items()}
-        return self._pools.get(letter, ([], np.empty(0, dtype=int)))
+                pools.setdefault((k[0], len(k)), []).append(k)
+            self._pools = pools
+        return [k for n in range(length - 2, length + 3) for k in self._pools.get((letter, n), ())]
 
     def _rank(
         self,
@@ -433,10 +440,12 @@ class Geocoder:
         fuzzy: bool = False,
     ) -> GeocodeResult:
         gaz = self._gaz
+        if rows.size == 1:  # the common case: one candidate, nothing to weigh
+            return self._result(name, int(rows[0]), str(aliases[0]), quality, reading, [], fuzzy)
         kinds = np.asarray(gaz.kind)[rows]
         is_region = np.asarray(gaz.is_region)[rows]
         lat, lon = gaz.lat[rows], gaz.lon[rows]
-        dist = np.array([_haversine_km(lat, lon, a, b) for a, b in zip(lat, lon, strict=True)])
+        dist = _haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
         # A region and a same-named place inside or near it (Homs Governorate / Homs) are
         # namesakes: the place wins unless the query names a region, and they are not rivals.
         namesake = (is_region[:, None] != is_region[None, :]) & (dist < _NAMESAKE_KM)
@@ -448,7 +457,9 @@ class Geocoder:
         if "region" not in reading.hint:
             score -= 0.20 * (is_region & namesake.any(axis=1))
         if context:
-            near = np.min([_haversine_km(lat, lon, clat, clon) for clat, clon in context], axis=0)
+            points = np.asarray(context, dtype=float)  # (lat, lon) pairs
+            near = _haversine_km(lat[:, None], lon[:, None], points[None, :, 0], points[None, :, 1])
+            near = near.min(axis=1)
             score += 0.25 * np.exp(-near / 150.0)
         best = int(np.argmax(score))
         confidence = quality
@@ -459,14 +470,28 @@ class Geocoder:
             if margin < 0.15:
                 confidence *= 0.6 + 0.4 * max(margin, 0.0) / 0.15
                 reasons.append(f"ambiguous: {rivals.size + 1} places share this name")
-        if not self._in_region[rows[best]]:
+        return self._result(
+            name, int(rows[best]), str(aliases[best]), confidence, reading, reasons, fuzzy
+        )
+
+    def _result(
+        self,
+        name: str,
+        row: int,
+        alias: str,
+        confidence: float,
+        reading: _Query,
+        reasons: list[str],
+        fuzzy: bool,
+    ) -> GeocodeResult:
+        if not self._in_region[row]:
             confidence *= 0.9
             reasons.append("outside the region of interest")
         if fuzzy:
-            reasons.append(f"fuzzy match on {aliases[best]!r}")
+            reasons.append(f"fuzzy match on {alias!r}")
         if reading.modified:
             reasons.append(f"read as {reading.text!r}")
-        place = gaz.place(int(rows[best]), matched=str(aliases[best]))
+        place = self._gaz.place(row, matched=alias)
         confidence = round(min(confidence, 1.0), 3)
         if confidence < self._min_confidence:
             why = f"low confidence {confidence:.2f} for {place.name!r} ({'; '.join(reasons)})"
@@ -666,3 +691,5 @@ _KIND_HINTS: tuple[tuple[str, frozenset[str]], ...] = (
     ("town", frozenset({"city", "town"})),
     ("village", frozenset({"town"})),
 )
+
+_HINT_LAST_WORDS = frozenset(phrase.rsplit(" ", 1)[-1] for phrase, _ in _KIND_HINTS)

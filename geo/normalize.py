@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 
 from anyascii import anyascii
@@ -45,35 +46,42 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
 _VOWEL_H_END = re.compile(r"([aiu])h$")
 
-# Ordered substitutions: multi-letter clusters first, then single letters.
-_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        ("dsch", "j"),  # German Dsch- (Dschabal)
-        ("dzh", "j"),  # Russian-style Manbidzh
-        ("dj", "j"),  # French Manbidj, Djerablous
-        ("sch", "s"),
-        ("sh", "s"),
-        ("ch", "s"),  # French Achrafieh = Ashrafiyah
-        ("kh", "h"),
-        ("gh", "g"),
-        ("ph", "f"),
-        ("th", "t"),
-        ("dh", "d"),
-        ("zh", "j"),
-        ("ck", "k"),
-        ("q", "k"),
-        ("x", "ks"),
-        ("c", "j"),  # Turkish c is English j (Cerablus = Jarablus); after ch/ck above
-        ("ee", "i"),
-        ("ou", "u"),
-        ("oo", "u"),
-        ("o", "u"),
-        ("w", "u"),
-        ("e", "a"),
-        ("y", "i"),  # with e -> a this folds ei / ay / ai / ey together
-    )
+# Letter clusters (longest first, one left-to-right pass), then single letters by
+# str.translate; "ou"/"oo" need no rule of their own: o -> u and the doubled-letter collapse
+# make them "u".
+_CLUSTERS: dict[str, str] = {
+    "dsch": "j",  # German Dsch- (Dschabal)
+    "dzh": "j",  # Russian-style Manbidzh
+    "sch": "s",
+    "dj": "j",  # French Manbidj, Djerablous
+    "sh": "s",
+    "ch": "s",  # French Achrafieh = Ashrafiyah
+    "kh": "h",
+    "gh": "g",
+    "ph": "f",
+    "th": "t",
+    "dh": "d",
+    "zh": "j",
+    "ck": "k",
+    "ee": "i",  # English Qaryateen; before e -> a
+}
+_CLUSTER_RE = re.compile("|".join(sorted(_CLUSTERS, key=len, reverse=True)))
+_LETTERS = str.maketrans(
+    {
+        "q": "k",
+        "x": "ks",
+        "c": "j",  # Turkish c is English j (Cerablus = Jarablus); ch/ck are clusters above
+        "o": "u",
+        "w": "u",
+        "e": "a",
+        "y": "i",  # with e -> a this folds ei / ay / ai / ey together
+    }
 )
+
+
+def _cluster(match: re.Match[str]) -> str:
+    return _CLUSTERS[match.group(0)]
+
 
 # a/e + doubled "sun letter": the article glued and assimilated (Assukhnah, Arraqqa, Ezzor).
 _GLUED_SUN_ARTICLE = re.compile(r"^[ae](sh|th|dh|[tdrzsn])\1(?=[a-z]{2})")
@@ -87,9 +95,9 @@ def _tokens(text: str) -> list[str]:
     return _NON_ALNUM.sub(" ", ascii_text).split()
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold_token(token: str) -> str:
-    for pattern, replacement in _FOLDS:
-        token = pattern.sub(replacement, token)
+    token = _CLUSTER_RE.sub(_cluster, token).translate(_LETTERS)
     token = _DOUBLE.sub(r"\1", token)
     return _VOWEL_H_END.sub(r"\1", token) if len(token) > 2 else token
 
