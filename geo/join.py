@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from geo.annotations import FACTION_COLUMNS, Annotations, Issue, load_annotations
+from geo.tabular import issues_where
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -205,28 +206,35 @@ def _geoframe(frame: pd.DataFrame, schema: Sequence[str]) -> gpd.GeoDataFrame:
 def _geocode_table(places: np.ndarray, geocoder: _Geocoder) -> pd.DataFrame:
     """One row per unique place name: what the geocoder made of it."""
     results = geocoder.geocode_many(list(places)) if len(places) else []
-    resolved = [bool(getattr(r, "resolved", False)) for r in results]
-    return pd.DataFrame(
+    records = [
         {
-            "g_lat": [r.lat if ok else np.nan for r, ok in zip(results, resolved, strict=True)],
-            "g_lon": [r.lon if ok else np.nan for r, ok in zip(results, resolved, strict=True)],
-            "g_confidence": [
-                float(r.confidence) if ok else np.nan
-                for r, ok in zip(results, resolved, strict=True)
-            ],
-            "g_country": [
-                str(r.country or "") if ok else "" for r, ok in zip(results, resolved, strict=True)
-            ],
-            "g_kind": [
-                str(r.kind or "") if ok else "" for r, ok in zip(results, resolved, strict=True)
-            ],
-            "g_matched": [
-                str(getattr(r, "matched", "") or getattr(r, "name", "") or "") for r in results
-            ],
-            "g_resolved": resolved,
-        },
-        index=pd.Index(places, name="place", dtype="str"),
-    ).astype({"g_lat": "float64", "g_lon": "float64", "g_confidence": "float64"})
+            "g_lat": r.lat if r.resolved else np.nan,
+            "g_lon": r.lon if r.resolved else np.nan,
+            "g_confidence": float(r.confidence) if r.resolved else np.nan,
+            "g_country": str(r.country or "") if r.resolved else "",
+            "g_kind": str(r.kind or "") if r.resolved else "",
+            "g_matched": str(r.matched or r.name or ""),
+            "g_reason": str(getattr(r, "reason", "") or ""),
+            "g_resolved": bool(r.resolved),
+        }
+        for r in results  # one per distinct place name, not per row
+    ]
+    columns = [
+        "g_lat",
+        "g_lon",
+        "g_confidence",
+        "g_country",
+        "g_kind",
+        "g_matched",
+        "g_reason",
+        "g_resolved",
+    ]
+    table = pd.DataFrame(
+        records, columns=columns, index=pd.Index(places, name="place", dtype="str")
+    )
+    return table.astype(
+        {"g_lat": "float64", "g_lon": "float64", "g_confidence": "float64", "g_resolved": "bool"}
+    )
 
 
 def _place_rows(
@@ -262,26 +270,25 @@ def _place_rows(
             "matched": g["g_matched"][pick].fillna("").astype("str"),
         }
     )
-    issues = [
-        Issue(
-            file,
-            int(r),
-            f"place {p!r} not found by the geocoder; kept without coordinates",
-            "warning",
-        )
-        for r, p in zip(
-            report["row"][unresolved[pick]], report["place"][unresolved[pick]], strict=True
-        )
-    ] + [
-        Issue(file, int(r), f"place {p!r} matched {m!r} with low confidence {c:.2f}", "warning")
-        for r, p, m, c in zip(
-            report["row"][low[pick]],
-            report["place"][low[pick]],
-            report["matched"][low[pick]],
-            report["confidence"][low[pick]],
-            strict=True,
-        )
-    ]
+    reasons = g["g_reason"].fillna("").astype("str").replace("", "no match")
+    values = pd.DataFrame(
+        {"p": frame["place"], "m": g["g_matched"], "c": g["g_confidence"], "why": reasons}
+    )
+    issues = issues_where(
+        unresolved,
+        "place {p!r} not found by the geocoder ({why}); kept without coordinates",
+        rows=frame["row"],
+        file=file,
+        severity="warning",
+        values=values,
+    ) + issues_where(
+        low,
+        "place {p!r} matched {m!r} with low confidence {c:.2f}",
+        rows=frame["row"],
+        file=file,
+        severity="warning",
+        values=values,
+    )
     return out, report, issues
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -140,3 +141,14 @@ def event_row(**changes: str) -> dict[str, str]:
 def control_row(**changes: str) -> dict[str, str]:
     """A valid control row with ``changes`` applied."""
     return {**CONTROL_ROWS[0], **changes}
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def real_geocoder():
+    """The project's offline geocoder over the bundled data, loaded once per test process."""
+    from geo.geocode import load_geocoder
+
+    return load_geocoder(data_dir=ROOT / "data")

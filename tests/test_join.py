@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _annotation_helpers import EVENT_ROWS, event_row, write_dataset
+from _annotation_helpers import EVENT_ROWS, event_row, real_geocoder, write_dataset
 
 from geo.annotations import load_annotations
 from geo.join import CONTROL_SCHEMA, EVENT_SCHEMA, AtlasData, join_annotations, join_upload
@@ -94,7 +94,7 @@ def test_unresolved_place_is_kept_without_geometry_and_listed_in_the_report(
     assert (row["file"], row["row"], row["place"]) == ("events.csv", 4, "Nowhere-on-Earth")
     assert any(
         str(i)
-        == "events.csv:4: place 'Nowhere-on-Earth' not found by the geocoder; kept without coordinates"
+        == "events.csv:4: place 'Nowhere-on-Earth' not found by the geocoder (no match); kept without coordinates"
         for i in atlas.issues
     )
 
@@ -136,3 +136,21 @@ def test_merged_upload_adds_rows_and_grey_factions_for_unknown_actors(atlas: Atl
     assert merged.factions["id"].is_unique
     assert merged.factions.set_index("id").loc["hts", "colour"] == "#009e73"
     assert any("event id 't1' already exists" in i.reason for i in merged.issues)
+
+
+def test_with_the_real_offline_geocoder_aleppo_resolves_in_syria_and_al_qaim_keeps_its_override(
+    tmp_path: Path,
+) -> None:
+    events = [*EVENT_ROWS, event_row(id="t3", place="Qqqxyzzy Nowhere")]
+    atlas = join_annotations(
+        load_annotations(write_dataset(tmp_path, events=events)), geocoder=real_geocoder()
+    )
+    by_id = atlas.events.set_index("id")
+    assert by_id.loc["t1", "country"] == "SY"
+    assert by_id.loc["t1", "lat"] == pytest.approx(36.2, abs=0.1)
+    assert by_id.loc["t1", "lon"] == pytest.approx(37.15, abs=0.1)
+    assert (by_id.loc["t2", "lat"], by_id.loc["t2", "lon"]) == (34.37, 41.09)  # explicit override
+    assert by_id.loc["t2", "country"] == "IQ"  # Al-Qaim is in Iraq, not its Syrian twin town
+    assert atlas.join_report[["place", "status"]].values.tolist() == [
+        ["Qqqxyzzy Nowhere", "unresolved"]
+    ]
