@@ -18,6 +18,7 @@ Every name and alias is indexed under the keys of :func:`geo.normalize.name_keys
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import logging
@@ -126,10 +127,14 @@ class Gazetteer:
         self._span = dict(
             zip(unique.tolist(), zip(starts.tolist(), stops.tolist(), strict=True), strict=True)
         )
-        self.max_key_words = max((k.count(" ") + 1 for k in unique.tolist()), default=0)
 
     def __len__(self) -> int:
         return len(self.name)
+
+    @functools.cached_property
+    def max_key_words(self) -> int:
+        """The largest number of words in any key (how long an n-gram scan must look)."""
+        return max((k.count(" ") + 1 for k in self._unique_keys.tolist()), default=0)
 
     def __repr__(self) -> str:
         return f"Gazetteer({len(self)} places, {len(self._span)} keys)"
