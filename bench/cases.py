@@ -221,9 +221,14 @@ _SPELLINGS = (
     "Al-Yarubiyah", "Yaroubieh", "Zakho", "Zakhu", "Jisr al-Shughur", "Jisr ash-Shughur",
     "Salamiyah", "Salamieh", "Rastan", "Ar-Rastan", "Douma", "Duma", "Quneitra", "Al-Qunaytirah",
     "Bosra", "Busra al-Sham", "Mayadin", "Al-Mayadeen", "Tabqa", "Al-Thawrah", "Sukhnah",
-    "Al-Sukhnah", "Anbar", "Baghdad", "Doha", "Assad", "Jolani", "Hezbollah",
-    "Popular Mobilization Forces", "Hayat Tahrir al-Sham", "Reuters", "Sunday", "Tuesday",
+    "Al-Sukhnah", "Anbar", "Baghdad", "Doha",
 )  # fmt: skip
+_NON_PLACES = (
+    "Assad", "Bashar al-Assad", "Jolani", "Ahmed al-Sharaa", "Hezbollah", "Popular Mobilization Forces",
+    "Hayat Tahrir al-Sham", "Syrian Democratic Forces", "Reuters", "Iraqi News Agency", "Sunday",
+    "Tuesday", "December", "Border Forces", "Military Operations Command",
+)  # fmt: skip
+_NON_PLACE_SHARE = 0.1
 
 
 def _place_names() -> list[str]:
@@ -242,7 +247,7 @@ def _place_names() -> list[str]:
 
 def mixed_spellings(n: int, *, seed: int = 0) -> list[str]:
     """``n`` place queries: real spelling variants with the case, hyphens, articles and letters
-    varied the way reports vary them (plus typos), and non-places (people, groups, days).
+    varied the way reports vary them (plus typos), and 10% non-places (people, groups, days).
 
     Examples
     --------
@@ -276,7 +281,9 @@ def mixed_spellings(n: int, *, seed: int = 0) -> list[str]:
             name = "  " + name + " "
         return name
 
-    return [vary(rng.choice(pool)) for _ in range(n)]
+    return [
+        vary(rng.choice(_NON_PLACES if rng.random() < _NON_PLACE_SHARE else pool)) for _ in range(n)
+    ]
 
 
 def geocode_10k(ctx: Context) -> CaseOutput:
