@@ -61,6 +61,7 @@ __all__ = [
     "CONTROL_STATUSES",
     "DATE_PRECISIONS",
     "EVENT_COLUMNS",
+    "EVENT_INPUT_COLUMNS",
     "FACTION_COLUMNS",
     "REGION_BBOX",
     "UPLOAD_MAX_BYTES",
@@ -100,7 +101,8 @@ EVENT_COLUMNS = (
     "source_url",
     "confidence",
 )
-_EVENT_INPUT = (*EVENT_COLUMNS, "geo_precision")
+EVENT_INPUT_COLUMNS = (*EVENT_COLUMNS, "geo_precision")
+"""Columns read from an events file: the schema plus the optional ``geo_precision`` code."""
 _EVENT_REQUIRED = (
     "id",
     "date",
@@ -230,6 +232,9 @@ def _lookup(actor: str, index: Mapping[str, str]) -> str | None:
     found = index.get(key)
     if found is None and "(" in actor:  # ACLED actors carry "(2000-2024)", "(Syria)" suffixes
         found = index.get(_actor_key(re.sub(r"\([^)]*\)", " ", actor)))
+    if found is None and ":" in actor:  # ACLED's "SDF: Syrian Democratic Forces"
+        parts = re.sub(r"\([^)]*\)", " ", actor).split(":")
+        found = next((index[k] for k in map(_actor_key, parts) if k in index), None)
     return found
 
 
@@ -237,7 +242,8 @@ def faction_for_actor(actor: str, factions: pd.DataFrame) -> str | None:
     """Return the id of the faction whose id, name or alias matches ``actor``, else ``None``.
 
     Matching ignores case, spaces, hyphens, punctuation and diacritics; ACLED's
-    parenthesised suffixes ("Military Forces of Syria (2000-2024)") are tried without them.
+    parenthesised suffixes ("Military Forces of Syria (2000-2024)") are tried without them,
+    and each side of "SDF: Syrian Democratic Forces" on its own.
 
     >>> f = pd.DataFrame({"id": ["sdf"], "name": ["Syrian Democratic Forces"],
     ...     "aliases": ["SDF;QSD"], "colour": ["#009e73"], "description": [""]})
@@ -486,7 +492,7 @@ def validate_events(
     >>> len(events), str(issues[0])
     (0, "events.csv:2: impossible date '2024-02-30' (no such day)")
     """
-    for col in _EVENT_INPUT:
+    for col in EVENT_INPUT_COLUMNS:
         if col not in frame.columns:
             frame = frame.assign(**{col: ""})
     frame, issues = neutralise_formulas(frame, _TEXT_EVENT, name=name)
@@ -624,7 +630,7 @@ def read_events_bytes(
     frame, issues = _raw_frame(
         data,
         name=name,
-        columns=_EVENT_INPUT,
+        columns=EVENT_INPUT_COLUMNS,
         required=_EVENT_REQUIRED,
         max_bytes=max_bytes,
         max_field_chars=max_field_chars,
@@ -900,8 +906,10 @@ def parse_upload(
     The kind is detected from the columns: ``acled`` (``event_id_cnty``, ``event_date``),
     ``ucdp`` (``side_a``, ``date_start``), ``control`` (``place``, ``valid_from``),
     ``events`` (``date``, ``event_type``) or ``areas`` (GeoJSON polygons). ACLED and UCDP
-    rows are imported into the events schema (:mod:`geo.importers`), keeping unknown
-    actors as raw text with a warning. Never raises for bad content.
+    rows are imported into the events schema (:mod:`geo.importers`). In uploaded events an
+    actor missing from ``factions`` is kept as its raw text with a warning (the join gives
+    it a grey placeholder faction); in ``data/events.csv`` it is an error. Never raises
+    for bad content.
 
     >>> f = pd.DataFrame(columns=list(FACTION_COLUMNS), dtype="str")
     >>> kind, frame, issues = parse_upload("x.csv", b"a,b\\n1,2\\n", factions=f)
@@ -913,7 +921,9 @@ def parse_upload(
         return "unknown", pd.DataFrame(), [Issue(name, None, reason)]
     kind = _upload_kind(name, data)
     if kind == "events":
-        frame, issues = read_events_bytes(data, name=name, factions=factions, max_bytes=max_bytes)
+        frame, issues = read_events_bytes(
+            data, name=name, factions=factions, max_bytes=max_bytes, unknown_factions="warning"
+        )
     elif kind == "control":
         frame, issues = read_control_bytes(data, name=name, factions=factions, max_bytes=max_bytes)
     elif kind == "areas":
