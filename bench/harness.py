@@ -163,11 +163,21 @@ def run_child(
 
 
 def time_children(
-    code: str, *, key: str, repeat: int, env: Mapping[str, str] | None = None
+    code: str,
+    *,
+    key: str,
+    repeat: int,
+    cpu_key: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Timing:
-    """Median of ``payload[key]`` over ``repeat`` fresh children running ``code`` (cold runs)."""
-    runs = tuple(float(run_child(code, env=env).payload[key]) for _ in range(repeat))
-    return Timing(statistics.median(runs), runs, 0)
+    """Median of ``payload[key]`` over ``repeat`` fresh children running ``code`` (cold runs).
+
+    With ``cpu_key``, the children's own CPU times (``payload[cpu_key]``) are kept beside.
+    """
+    payloads = [run_child(code, env=env).payload for _ in range(repeat)]
+    runs = tuple(float(p[key]) for p in payloads)  # type: ignore[arg-type]
+    cpu = tuple(float(p[cpu_key]) for p in payloads) if cpu_key else ()  # type: ignore[arg-type]
+    return Timing(statistics.median(runs), runs, 0, cpu)
 
 
 def _cpu_model() -> str:
