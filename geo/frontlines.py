@@ -1,8 +1,8 @@
 """Frontlines: where the areas of two different factions meet.
 
 A frontline is the part of one faction's area boundary that lies on another faction's area
-(computed with a 1 cm snap-rounding overlay in the equal-area CRS, so that edges both areas
-share are found exactly). Parts that run along a country's outline — an international border
+(computed with a 1 m snap-rounding overlay in the equal-area CRS, so that edges both areas
+share are found even where their vertices differ by floating-point noise). Parts that run along a country's outline — an international border
 or a coast — are removed: two factions either side of the Iraq–Syria border do not make a
 front. Lengths are geodesic.
 
@@ -31,7 +31,7 @@ from geo.territory import DEFAULT_COUNTRIES, country_outline
 
 __all__ = ["frontlines"]
 
-_GRID_M = 0.01  # snap-rounding precision of the overlay, metres
+_GRID_M = 1.0  # snap-rounding precision of the overlay, metres
 _OUTLINE_TOLERANCE_M = 1.0  # a segment this close to a country outline is border, not front
 _COLUMNS = ["factions", "faction_a", "faction_b", "length_km", "geometry"]
 
@@ -109,14 +109,19 @@ def frontlines(
     frame = areas if areas.crs is not None else areas.set_crs("EPSG:4326")
     projected = frame.to_crs(EQUAL_AREA_CRS)
     names = projected["faction"].astype("str").to_numpy()
-    geoms = shapely.make_valid(
-        projected.geometry.to_numpy(), method="structure", keep_collapsed=False
-    )
+    geoms = projected.geometry.to_numpy()
+    invalid = ~shapely.is_valid(geoms)
+    geoms[invalid] = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
     pairs = [(i, j) for i, j in combinations(range(len(geoms)), 2) if names[i] != names[j]]
     if not pairs:
         return _empty()
     first, second = (np.array(side) for side in zip(*pairs, strict=True))
-    near = shapely.dwithin(geoms[first], geoms[second], _OUTLINE_TOLERANCE_M)
+    bounds = shapely.bounds(geoms)
+    near = np.all(  # bounding boxes (grown by the tolerance) overlap
+        (bounds[first, :2] <= bounds[second, 2:] + _OUTLINE_TOLERANCE_M)
+        & (bounds[second, :2] <= bounds[first, 2:] + _OUTLINE_TOLERANCE_M),
+        axis=1,
+    )
     first, second = first[near], second[near]
     shared = shapely.intersection(shapely.boundary(geoms[first]), geoms[second], grid_size=_GRID_M)
     pair_names = np.sort(np.stack([names[first], names[second]], axis=1), axis=1)

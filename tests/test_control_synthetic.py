@@ -166,10 +166,14 @@ def test_a_place_changing_hands_moves_its_ground_from_the_loser_to_the_winner():
     table = report.factions.set_index("faction")
     lost_by_x, gained_by_y = table.loc["x", "lost_km2"], table.loc["y", "gained_km2"]
     assert lost_by_x > 100
-    assert gained_by_y == pytest.approx(lost_by_x, rel=1e-6)
+    assert gained_by_y == pytest.approx(lost_by_x, rel=1e-4)
     assert table.loc["x", "gained_km2"] == pytest.approx(0, abs=1e-6)
     assert table.loc["y", "lost_km2"] == pytest.approx(0, abs=1e-6)
     assert table.loc["x", "net_km2"] == pytest.approx(-lost_by_x, rel=1e-6)
+    before = control_areas(HANDOVER, date="2024-11-15", radius_km=15)
+    after = control_areas(HANDOVER, date="2024-12-05", radius_km=15)
+    assert table.loc["x", "net_km2"] == pytest.approx(area_of(after, "x") - area_of(before, "x"),
+                                                      rel=1e-4)  # fmt: skip
 
     shapes = report.polygons.set_index(["faction", "change"])["geometry"]
     gained, lost = shapes.loc[("y", "gained")], shapes.loc[("x", "lost")]
@@ -419,3 +423,16 @@ def test_a_radius_that_is_not_positive_is_refused_showing_the_value():
 def test_a_control_table_without_a_faction_column_is_refused_naming_it():
     with pytest.raises(AnnotationError, match="faction"):
         control_at(HANDOVER.drop(columns="faction"), "2024-12-01")
+
+
+def test_dissolving_2000_cells_keeps_the_ground_of_every_cell():
+    # Cells cut by their radius touch whole Voronoi cells along edges that are almost, not
+    # exactly, collinear; a plain floating-point union dropped a 382 km² cell here.
+    from geo.synth import synthetic_control
+
+    control = synthetic_control(2000, seed=0, date="2024-11-26")
+    areas = control_areas(control, date="2024-11-26")
+    series = area_series(control, start="2024-11-26", end="2024-11-26")
+    dissolved = areas.groupby("faction")["area_km2"].sum()
+    summed = series.set_index("faction")["area_km2"]
+    assert np.allclose(dissolved.sort_index(), summed[summed > 0].sort_index(), rtol=1e-6)
