@@ -53,6 +53,8 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_FUZZY_CUTOFF = 84.0
 
 _PROMINENT_POPULATION = 1_000_000
+_FUZZY_MIN_LENGTH = 7  # shorter keys are too easily one edit away from a village or a word
+_FUZZY_TWO_EDITS_FROM = 10  # keys this long may be two edits (a transposition is one) away
 _EARTH_RADIUS_KM = 6371.0088
 _SAME_PLACE_KM = 25.0  # candidates closer than this are one place for ambiguity purposes
 _NAMESAKE_KM = 250.0  # a region and a same-named place this close are city and governorate
@@ -220,6 +222,11 @@ class Geocoder:
             + 0.25 * self._curated
         )
         self._allowed = in_region | is_capital | (pop >= _PROMINENT_POPULATION)
+        self._names = np.asarray(gazetteer.name, dtype=object)
+        # Alternate names are trusted for Syria/Iraq, curated places, and sizeable places of
+        # the rest of the region; GeoNames alternates of small foreign villages are noise
+        # ("South", "Iron", "Jabal" would otherwise be places).
+        self._alt_ok = in_top | self._curated | (in_region & ((pop >= 50_000) | is_capital))
         self._not_place_keys = {normalize_name(n) for n in _NOT_PLACES} - {""}
         self._not_place_raw = {_raw_form(n) for n in (*_NOT_PLACES, *_RAW_NOT_PLACES)}
         self._country_keys = {normalize_name(n) for n in _COUNTRY_NAMES}
@@ -344,9 +351,11 @@ class Geocoder:
             for i, k in enumerate(query_keys(reading.text)):
                 rows, aliases = self._gaz.candidates(k)
                 if reading.org_like:
-                    keep = np.asarray(self._gaz.source)[rows] == "places.csv" if len(rows) else rows
+                    keep = self._curated[rows]
                     rows, aliases = rows[keep], aliases[keep]
-                keep = mask[rows]
+                # An alternate name counts only for places where alternates are reliable;
+                # elsewhere only the place's own name does ("Mosque" is not Moscow).
+                keep = mask[rows] & (self._alt_ok[rows] | (aliases == self._names[rows]))
                 if keep.any():
                     quality = 1.0 if i == 0 else 0.95
                     if reading.modified:
@@ -383,21 +392,20 @@ class Geocoder:
         from rapidfuzz.distance import OSA
 
         key = normalize_name(reading.text)
-        if len(key.replace(" ", "")) < 5:
+        if len(key.replace(" ", "")) < _FUZZY_MIN_LENGTH:
             return GeocodeResult.unresolved(name, "no gazetteer match (too short to fuzzy-match)")
         choices = self._pool(key[0], len(key))
         hits = process.extract(
             key, choices, scorer=fuzz.ratio, score_cutoff=self._fuzzy_cutoff, limit=10
         )
-        # A typo is a small edit (a transposition counts as one): at most 1 for short names,
-        # 2 for longer ones. A known name plus an ending (Hama -> Hamas, Manbij -> Manbijis,
+        # A typo is a small edit (a transposition counts as one): at most 1, or 2 for names
+        # of 10 letters or more. A known name plus an ending (Hama -> Hamas, Manbij -> Manbijis,
         # Aleppo -> Aleppan) is another word.
-        max_edits = 1 if len(key) <= 6 else 2
+        max_edits = 1 if len(key) < _FUZZY_TWO_EDITS_FROM else 2
         hits = [
             (choice, score)
             for choice, score, _ in hits
-            if OSA.distance(key, choice) <= max_edits
-            and not (key.startswith(choice) or key.startswith(choice[:-1] + "a"))
+            if OSA.distance(key, choice) <= max_edits and not key.startswith(choice)
         ]
         if not hits:
             return GeocodeResult.unresolved(name, "no gazetteer match")
@@ -581,7 +589,25 @@ def _online_cache(cache_dir: Path | None) -> Path:
 # ------------------------------------------------------------------ word lists (data)
 
 #: Media names spelled like places once folded ("Al Jazeera" ~ the Jazira region): raw match only.
-_RAW_NOT_PLACES: tuple[str, ...] = ("Al Jazeera", "Al-Jazeera", "Aljazeera", "Al Jazeera English")
+_RAW_NOT_PLACES: tuple[str, ...] = (
+    "Al Jazeera", "Al-Jazeera", "Aljazeera", "Al Jazeera English",
+    # given names, alone: "Omar" is a man, "Al-Omar" the oil field
+    "Ahmed", "Ahmad", "Mohammed", "Muhammad", "Mohamed", "Ali", "Hussein", "Husain", "Hassan",
+    "Hasan", "Omar", "Umar", "Abdullah", "Khalid", "Khaled", "Mustafa", "Ibrahim", "Yusuf",
+    "Youssef", "Mahmoud", "Salim", "Salem", "Karim", "Jamal", "Nasser", "Faisal", "Saddam",
+    "Suleiman", "Sulaiman", "Hamza", "Abbas", "Hadi", "Maher", "Rami", "Yahya", "Qasim",
+    "Victoria", "Taylor", "Sultan", "Murad", "Fathulla",
+    # generic toponym words, alone: "Tell", "Deir", "Wadi" are parts of names, not places
+    "Tal", "Tall", "Tell", "Tel", "Deir", "Dayr", "Dair", "Jabal", "Jebel", "Khan", "Ras",
+    "Beit", "Bayt", "Qasr", "Souq", "Suq", "Wadi", "Ain", "Ayn", "Kafr", "Abu", "Umm", "Bin",
+    "Ibn", "Bab", "Hay", "Harat", "Mazraa", "Mazraat", "Khirbet", "Khirbat", "Qalaat", "Nahr",
+    "Bir", "Jisr", "Sheikh", "Shaykh", "Madinat", "Qaryat", "Bani", "Sham", "Levant",
+    "Mosque", "Media", "Valley",
+    # demonyms of towns: "Aleppan" is a person from Aleppo, not Aleppo
+    "Aleppan", "Aleppans", "Aleppine", "Homsi", "Homsis", "Damascene", "Damascenes",
+    "Raqqawi", "Raqqawis", "Manbiji", "Manbijis", "Idlibi", "Idlibis", "Hamawi", "Deiri",
+    "Deiris", "Mosuli", "Mosulis", "Baghdadi", "Baghdadis", "Basrawi", "Anbari", "Kurdistani",
+)  # fmt: skip
 
 _NOT_PLACES: tuple[str, ...] = (
     # people
