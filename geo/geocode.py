@@ -134,7 +134,8 @@ class _Query:
     text: str  # the place part, modifiers removed
     hint: frozenset[str]  # kinds named in the query
     modified: bool  # a direction/qualifier word was dropped
-    org_like: bool  # looks like an organisation or acronym: curated exact matches only
+    org_like: bool  # names an organisation ("... Forces"): curated exact matches only
+    acronym: bool  # all capitals ("HTS", "QAIM"): a place's own name or a curated alias only
 
 
 def _parse_query(name: str) -> list[_Query]:
@@ -142,7 +143,8 @@ def _parse_query(name: str) -> list[_Query]:
     words = name.split()
     raw = _raw_form(name)
     raw_words = raw.split()
-    org_like = bool(_ACRONYM.match(name.strip())) or not _ORG_WORDS.isdisjoint(raw_words)
+    org_like = not _ORG_WORDS.isdisjoint(raw_words)
+    acronym = bool(_ACRONYM.match(name.strip()))
     hint: frozenset[str] = frozenset()
     for phrase, kinds in _KIND_HINTS if raw_words and raw_words[-1] in _HINT_LAST_WORDS else ():
         if raw.endswith(" " + phrase):
@@ -150,12 +152,14 @@ def _parse_query(name: str) -> list[_Query]:
             n = phrase.count(" ") + 1
             words = words[:-n] if len(words) > n else words
             break
-    readings = [_Query(name, hint, modified=False, org_like=org_like)]
+    readings = [_Query(name, hint, modified=False, org_like=org_like, acronym=acronym)]
     core = words
     while len(core) > 1 and core[0].lower() in _DIRECTION_WORDS:
         core = core[1:]
     if len(core) != len(raw_words) or core != name.split():
-        readings.append(_Query(" ".join(core), hint, modified=core != words, org_like=org_like))
+        readings.append(
+            _Query(" ".join(core), hint, modified=core != words, org_like=org_like, acronym=acronym)
+        )
     return readings
 
 
@@ -353,6 +357,10 @@ class Geocoder:
                 if reading.org_like:
                     keep = self._curated[rows]
                     rows, aliases = rows[keep], aliases[keep]
+                elif reading.acronym:
+                    long_enough = len(k.replace(" ", "")) >= 4
+                    keep = self._curated[rows] | ((aliases == self._names[rows]) & long_enough)
+                    rows, aliases = rows[keep], aliases[keep]
                 # An alternate name counts only for places where alternates are reliable;
                 # elsewhere only the place's own name does ("Mosque" is not Moscow).
                 keep = mask[rows] & (self._alt_ok[rows] | (aliases == self._names[rows]))
@@ -362,7 +370,7 @@ class Geocoder:
                         quality *= 0.9
                     return self._rank(name, rows[keep], aliases[keep], quality, reading, context)
         first = readings[-1]
-        if first.org_like:
+        if first.org_like or first.acronym:
             return GeocodeResult.unresolved(
                 name, "not a place: looks like an organisation or acronym"
             )

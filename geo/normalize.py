@@ -104,7 +104,7 @@ def _fold_token(token: str) -> str:
 
 def _fold_tokens(tokens: list[str]) -> str:
     if len(tokens) > 1:
-        kept = [t for t in tokens if t not in ARTICLES]
+        kept = [t for t in tokens if t not in ARTICLES and _DOUBLE.sub(r"\1", t) not in ARTICLES]
         tokens = kept or tokens
     return " ".join(_fold_token(t) for t in tokens)
 

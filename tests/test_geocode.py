@@ -166,3 +166,23 @@ def test_html_like_input_is_returned_verbatim_and_unresolved(geocoder: Geocoder)
     evil = "<script>alert(1)</script>"
     result = geocoder.geocode(evil)
     assert not result.resolved and result.query == evil
+
+
+def test_all_capitals_place_names_resolve_but_unknown_acronyms_do_not(geocoder: Geocoder) -> None:
+    assert geocoder.geocode("QAIM").country == "IQ"
+    assert geocoder.geocode("HOMS").country == "SY"
+    assert geocoder.geocode("KRI").name == "Kurdistan Region"  # a curated alias
+    assert not geocoder.geocode("SAA").resolved  # Syrian Arab Army, not a village "Sa"
+
+
+@pytest.mark.parametrize("word", ["Omar", "Hamza", "Tell", "Deir", "Jabal", "Sham", "Aleppan"])
+def test_given_names_toponym_words_and_demonyms_alone_are_not_places(
+    geocoder: Geocoder, word: str
+) -> None:
+    assert not geocoder.geocode(word).resolved
+
+
+def test_the_same_words_inside_a_place_name_still_resolve(geocoder: Geocoder) -> None:
+    assert geocoder.geocode("Al-Omar oil field").kind == "oil_field"
+    assert geocoder.geocode("Tell Abyad").country == "SY"
+    assert geocoder.geocode("Deir ez-Zor").kind == "city"
