@@ -436,3 +436,14 @@ def test_dissolving_2000_cells_keeps_the_ground_of_every_cell():
     dissolved = areas.groupby("faction")["area_km2"].sum()
     summed = series.set_index("faction")["area_km2"]
     assert np.allclose(dissolved.sort_index(), summed[summed > 0].sort_index(), rtol=1e-6)
+
+
+def test_a_day_before_any_claim_gives_empty_tables_that_keep_their_columns():
+    snap = control_snapshot(HANDOVER, date="2024-10-01")
+    assert snap.points.empty and snap.areas.empty and snap.frontlines.empty
+    assert snap.areas.columns.tolist() == ["faction", "area_km2", "uncertain", "geometry"]
+    assert snap.frontlines.columns.tolist() == [
+        "factions", "faction_a", "faction_b", "length_km", "geometry"]  # fmt: skip
+    series = area_series(HANDOVER, start="2024-10-30", end="2024-11-01", radius_km=15)
+    assert series.columns.tolist() == ["date", "faction", "area_km2", "uncertain_km2"]
+    assert (series[series["date"] < "2024-11-01"]["area_km2"] == 0).all()

@@ -24,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "borders",
         help="border lines (Natural Earth 1:10m) and crossings with their holder, as GeoJSON",
         description="Write the land borders shared by Syria, Iraq and their neighbours "
-        "(geodesic length in km) and the border crossings of places.csv with who holds them.",
+        "(geodesic length in km) and the border crossings of places.csv with who holds them "
+        "on --date (default: the latest claim), as a GeoJSON FeatureCollection to --out or "
+        "stdout; --table prints a summary instead.",
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, metavar="DIR")
     parser.add_argument("--date", type=day_argument, default=None, metavar="YYYY-MM-DD")

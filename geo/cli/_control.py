@@ -66,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="control areas and frontlines on a date, as GeoJSON",
         description="Derive each faction's territory and the frontlines on DATE from the "
         "control annotations (Voronoi cells clipped to country and radius; explicit polygons "
-        "override) and write them as a GeoJSON FeatureCollection.",
+        "override) and write them as a GeoJSON FeatureCollection to --out or stdout.",
     )
     control.add_argument("--date", type=day_argument, required=True, metavar="YYYY-MM-DD")
     control.add_argument("--out", type=Path, default=None, metavar="FILE.geojson")
