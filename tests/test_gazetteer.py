@@ -14,7 +14,13 @@ import pytest
 from _geocode_helpers import km_between, shared_geocoder
 
 from geo.errors import ConfigError, DataFileError
-from geo.gazetteer import PLACE_KINDS, PLACES_COLUMNS, load_gazetteer, read_places_csv
+from geo.gazetteer import (
+    PLACE_KINDS,
+    PLACES_COLUMNS,
+    default_cache_dir,
+    load_gazetteer,
+    read_places_csv,
+)
 from geo.normalize import normalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,20 +149,22 @@ def test_cache_is_reused_then_rebuilt_when_places_csv_changes(
 ) -> None:
     data, cache = tmp_path / "data", tmp_path / "cache"
     data.mkdir()
-    shutil.copy(PLACES, data / "places.csv")
+    shutil.copy2(PLACES, data / "places.csv")  # same size and mtime: same fingerprint
+    cache.mkdir()
+    reference = shared_geocoder().gazetteer
+    for built in default_cache_dir().glob("gazetteer-*.parquet"):
+        shutil.copy2(built, cache / built.name)
     caplog.set_level(logging.INFO, logger="geo.gazetteer")
-    first = load_gazetteer(data_dir=data, cache_dir=cache)
-    assert "building" in caplog.text and list(cache.glob("*.parquet"))
-    caplog.clear()
     second = load_gazetteer(data_dir=data, cache_dir=cache)
-    assert "building" not in caplog.text
-    assert np.array_equal(first.keys(), second.keys())
-    assert np.allclose(first.lat, second.lat)
+    assert "building" not in caplog.text, "an up-to-date cache must be reused"
+    assert np.array_equal(reference.keys(), second.keys())
+    assert np.allclose(reference.lat, second.lat)
     with open(data / "places.csv", "a", encoding="utf-8") as fh:
         fh.write("test_zzz,Zubaydatown,Zubaydaville,town,SY,34.0,38.0,false,test fixture,\n")
     third = load_gazetteer(data_dir=data, cache_dir=cache)
-    assert "building" in caplog.text
+    assert "building" in caplog.text, "a changed places.csv must rebuild the index"
     assert [p.name for p in third.lookup(normalize_name("Zubaydaville"))] == ["Zubaydatown"]
+    assert len(third) == len(reference) + 1
 
     # A fresh process loads the cached index without pandas or the GeoNames JSON.
     code = (
