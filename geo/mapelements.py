@@ -234,7 +234,7 @@ _BORDER_STYLES = ("solid", "dashed", "dotted", "double")
 
 
 class HexBinLayer(MacroElement):
-    """Hexagon bins (counts per faction and event type) drawn on one shared canvas renderer.
+    """Hexagon bins (counts per faction and event type), one SVG path per non-empty cell.
 
     Parameters
     ----------
@@ -260,7 +260,8 @@ class HexBinLayer(MacroElement):
   faCss('fa-atlas-css', {{ this.css_json }});
   var d = {{ this.payload_json }};
   var parent = {{ this._parent.get_name() }};
-  var renderer = L.canvas({padding: 0.3});
+  // SVG (Leaflet's default renderer): cells stay above the control areas drawn before them,
+  // and areas remain clickable between cells (a canvas would swallow those clicks).
   var group = L.featureGroup();
   var proj = L.Projection.SphericalMercator;
   var off = [];
@@ -270,7 +271,7 @@ class HexBinLayer(MacroElement):
   }
   for (var i = 0; i < d.x.length; i++) {
     var pts = off.map(function (o) { return proj.unproject(L.point(d.x[i] + o[0], d.y[i] + o[1])); });
-    var p = L.polygon(pts, {renderer: renderer, color: '#333', weight: 0.5, opacity: 0.6,
+    var p = L.polygon(pts, {color: '#333', weight: 0.5, opacity: 0.6,
                             fillColor: d.ramp[d.cls[i]], fillOpacity: 0.65});
     p.faRow = i;
     group.addLayer(p);
