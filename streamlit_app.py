@@ -13,8 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from ui import derived, panels
+from ui.article import render_article_panel
 from ui.data import atlas_key, current_atlas
-from ui.ingest import render_article_panel, render_upload_panel
+from ui.ingest import render_upload_panel
 from ui.mapview import render_map, standalone_map_html
 from ui.sidebar import Filters, init_state, render_sidebar, sync_url
 
@@ -71,7 +72,7 @@ def main() -> None:
     )
     map_col, detail_col = st.columns([3, 1])
     with map_col:
-        clicked = render_map(atlas, snap=snap, shown=shown)
+        clicked = render_map(atlas, snap=snap, shown=shown, layers=filters.layers)
     with detail_col:
         panels.render_details(clicked, shown=shown, points=snap.points, factions=atlas.factions)
     panels.render_downloads(

@@ -4,6 +4,10 @@ A shared link reopens the same view: the map ``date``, the event window ``start`
 the ``faction`` ids (repeatable or comma-separated) and the ``event_type`` names. Parsing never
 raises on garbage: each bad value is left out of the view and explained in ``problems``.
 
+A multi-choice left empty on purpose (no faction selected, so no event shown) is written as
+the value ``none`` (``?faction=none``), so that the empty selection survives a reload; a
+missing parameter means "all".
+
 >>> from geo.viewstate import parse_query_params, to_query_params
 >>> view, problems = parse_query_params({"date": "2024-12-08", "faction": "hts,sdf"})
 >>> view.date.isoformat(), view.factions, problems
@@ -21,6 +25,7 @@ from dataclasses import dataclass, replace
 from geo.errors import ConfigError
 
 __all__ = [
+    "NOTHING",
     "QUERY_KEYS",
     "ViewState",
     "parse_query_params",
@@ -30,6 +35,10 @@ __all__ = [
 
 #: The query parameters the dashboard reads and writes, in URL order.
 QUERY_KEYS: tuple[str, ...] = ("date", "start", "end", "faction", "event_type")
+
+#: The list value that means "nothing selected" (``?faction=none``); absent means "all".
+NOTHING: tuple[str, ...] = ("none",)
+_NONE = NOTHING[0]
 
 _MAX_VALUE_CHARS = 200  # longer values are garbage; shown truncated in messages
 _MAX_ITEMS = 100
@@ -46,9 +55,9 @@ class ViewState:
     start, end : datetime.date or None
         The event window (inclusive).
     factions : tuple of str
-        Faction ids to show; empty means all.
+        Faction ids to show; empty means all, :data:`NOTHING` means none.
     event_types : tuple of str
-        Event types to show; empty means all.
+        Event types to show; empty means all, :data:`NOTHING` means none.
 
     Examples
     --------
@@ -110,7 +119,11 @@ def _parse_list(key: str, raw: list[str], problems: list[str]) -> tuple[str, ...
             problems.append(f"query parameter {key}={_show(value)} is too long; ignored")
             continue
         items.extend(part.strip() for part in value.split(","))
+    items = [_NONE if item.casefold() == _NONE else item for item in items]
     unique = tuple(dict.fromkeys(item for item in items if item))
+    if _NONE in unique and len(unique) > 1:
+        problems.append(f"query parameter {key}={_NONE} is mixed with values; {_NONE} ignored")
+        unique = tuple(item for item in unique if item != _NONE)
     if len(unique) > _MAX_ITEMS:
         problems.append(
             f"query parameter {key} has {len(unique)} values; kept the first {_MAX_ITEMS}"
@@ -165,7 +178,12 @@ def _clamp(value: dt.date | None, lo: dt.date, hi: dt.date) -> dt.date | None:
 def _known(
     key: str, wanted: tuple[str, ...], known: Sequence[str], problems: list[str]
 ) -> tuple[str, ...]:
-    """Keep the values of ``wanted`` that are in ``known`` (case-insensitively); report the rest."""
+    """Keep the values of ``wanted`` that are in ``known`` (case-insensitively); report the rest.
+
+    :data:`NOTHING` is kept as it is.
+    """
+    if wanted == NOTHING:
+        return NOTHING
     by_fold = {str(item).casefold(): str(item) for item in known}
     kept = tuple(dict.fromkeys(by_fold[w.casefold()] for w in wanted if w.casefold() in by_fold))
     unknown = [w for w in wanted if w.casefold() not in by_fold]
@@ -239,6 +257,8 @@ def to_query_params(view: ViewState) -> dict[str, str | list[str]]:
     >>> import datetime as dt
     >>> to_query_params(ViewState(start=dt.date(2024, 12, 1), event_types=("Battles",)))
     {'start': '2024-12-01', 'event_type': ['Battles']}
+    >>> to_query_params(ViewState(factions=NOTHING))
+    {'faction': ['none']}
     """
     params: dict[str, str | list[str]] = {}
     for key in ("date", "start", "end"):

@@ -22,6 +22,7 @@ __all__ = [
     "ROOT",
     "atlas_key",
     "base_atlas",
+    "basemap_inputs",
     "current_atlas",
     "data_dir",
     "date_range",
@@ -81,6 +82,15 @@ def base_atlas(folder: str, events_parquet: str | None) -> Any:
         atlas = dataclasses.replace(atlas, events=events)
         log.info("events replaced by %s (%d rows)", events_parquet, len(events))
     return atlas
+
+
+@st.cache_resource(show_spinner=False)
+def basemap_inputs() -> tuple[Any, Any]:
+    """Country shapes and town labels of the offline basemap, read once per server."""
+    from geo.borders import country_shapes
+    from geo.maplayers.basemap import default_labels
+
+    return country_shapes(), default_labels()
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,4 +1,4 @@
-"""Ingest panels: upload annotations (CSV, GeoJSON, ACLED, UCDP) and paste a news article.
+"""Upload annotations (CSV, GeoJSON, ACLED or UCDP export) and merge the valid rows.
 
 A file is validated before anything is merged; row-level problems are listed; valid rows join
 this session's atlas only. A bad file never raises and never loses what is already loaded.
@@ -6,8 +6,8 @@ this session's atlas only. A bad file never raises and never loses what is alrea
 
 from __future__ import annotations
 
-import importlib.util
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -16,7 +16,7 @@ import streamlit as st
 from geo.errors import GeoError
 from ui.data import current_atlas, data_dir, geocoder, replace_session_atlas
 
-__all__ = ["MAX_UPLOAD_BYTES", "render_article_panel", "render_upload_panel"]
+__all__ = ["MAX_UPLOAD_BYTES", "issues_frame", "merge_events_frame", "render_upload_panel"]
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,8 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # 5 MB: far above any hand-made annotation f
 MAX_ISSUES_SHOWN = 200
 
 
-def _issues_frame(issues: Any) -> pd.DataFrame:
+def issues_frame(issues: Iterable[Any]) -> pd.DataFrame:
+    """One row per :class:`geo.tabular.Issue`: ``file, row, problem, severity``."""
     rows = [
         {"file": i.file, "row": i.row, "problem": i.reason, "severity": getattr(i, "severity", "")}
         for i in issues
@@ -32,24 +33,45 @@ def _issues_frame(issues: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "row", "problem", "severity"])
 
 
-def _merge_upload(name: str, data: bytes) -> None:
-    """Validate one uploaded file and merge its valid rows into the session's atlas."""
+def _file_error(issues: Iterable[Any]) -> str | None:
+    """The first problem with the whole file (no row), if any."""
+    for issue in issues:
+        if issue.row is None and getattr(issue, "severity", "error") == "error":
+            return str(issue.reason)
+    return None
+
+
+def merge_events_frame(kind: str, frame: pd.DataFrame) -> Any:
+    """Join validated rows (from ``parse_upload`` or ``read_events_bytes``) and merge them.
+
+    Returns the joined addition (its ``issues`` and ``join_report`` tell what went wrong).
+    """
     from geo.join import join_upload
 
+    addition = join_upload(kind, frame, geocoder=geocoder(str(data_dir())))
+    replace_session_atlas(current_atlas().merged(addition))
+    return addition
+
+
+def _merge_upload(name: str, data: bytes) -> dict[str, Any]:
+    """Validate one uploaded file and merge its valid rows into the session's atlas."""
     from geo.annotations import parse_upload
 
-    atlas = current_atlas()
     kind, frame, issues = parse_upload(
-        name, data, factions=atlas.factions, max_bytes=MAX_UPLOAD_BYTES
+        name, data, factions=current_atlas().factions, max_bytes=MAX_UPLOAD_BYTES
     )
-    addition = join_upload(kind, frame, geocoder=geocoder(str(data_dir())))
-    merged = atlas.merged(addition)
-    replace_session_atlas(merged)
-    st.session_state["upload_report"] = {
+    problem = _file_error(issues)
+    if kind == "unknown" or (problem and frame.empty):
+        reason = problem or "no rows could be read"
+        return {"name": name, "error": f"{name} was not loaded: {reason}", "issues": None}
+    addition = merge_events_frame(kind, frame)
+    unplaced = addition.join_report
+    return {
         "name": name,
         "kind": kind,
         "rows": len(frame),
-        "issues": _issues_frame([*issues, *getattr(addition, "issues", ())]),
+        "issues": issues_frame([*issues, *addition.issues]),
+        "unplaced": unplaced,
     }
 
 
@@ -66,14 +88,11 @@ def _on_upload() -> None:
         }
         return
     try:
-        _merge_upload(name, upload.getvalue())
-    except GeoError as err:  # a file we cannot read at all: report it, keep the data
-        log.info("upload %s refused: %s", name, err)
-        st.session_state["upload_report"] = {
-            "name": name,
-            "error": f"{name} was not loaded: {err}",
-            "issues": _issues_frame(getattr(err, "issues", ())),
-        }
+        report = _merge_upload(name, upload.getvalue())
+    except (GeoError, ValueError, UnicodeError) as err:  # report it, keep the data loaded
+        log.warning("upload %s refused: %s", name, err)
+        report = {"name": name, "error": f"{name} was not loaded: {err}", "issues": None}
+    st.session_state["upload_report"] = report
 
 
 def render_upload_panel() -> None:
@@ -98,25 +117,11 @@ def render_upload_panel() -> None:
         )
     issues = report.get("issues")
     if issues is not None and not issues.empty:
-        st.warning(f"{len(issues):,} problem(s) in {report['name']}; those rows were not added.")
+        st.warning(
+            f"{len(issues):,} problem(s) in {report['name']}; rows with errors were left out."
+        )
         st.dataframe(issues.head(MAX_ISSUES_SHOWN), hide_index=True, key="upload_issues")
-
-
-def geoparse_available() -> bool:
-    """True once the article parser (``geo.geoparse``) is installed."""
-    return importlib.util.find_spec("geo.geoparse") is not None
-
-
-def render_article_panel() -> None:
-    """Paste an article: places, factions, dates and draft events for review, added on confirm."""
-    if not geoparse_available():
-        st.caption("Article reading arrives with the geoparser (geo.geoparse).")
-        return
-    text = st.text_area("Paste a news article", key="article_text", height=160)
-    published = st.date_input("Published on", key="article_published", value=None)
-    if not st.button("Find places and events", key="article_parse") or not text.strip():
-        return
-    from geo.geoparse import ArticleParser
-
-    result = ArticleParser().parse(text, published=published)
-    st.session_state["article_result"] = result
+    unplaced = report.get("unplaced")
+    if unplaced is not None and not unplaced.empty:
+        st.caption(f"{len(unplaced):,} row(s) were placed with low confidence or not at all:")
+        st.dataframe(unplaced.head(MAX_ISSUES_SHOWN), hide_index=True, key="upload_unplaced")

@@ -1,33 +1,44 @@
-"""The map: a stable base map (borders, basemaps, legend) and filter-driven feature groups.
+"""The map: a stable base map (basemaps, borders, crossings) and filter-driven feature groups.
 
 Control areas, frontlines and events change with the filters; they go to ``st_folium`` as
-``feature_group_to_add`` so that the iframe keeps its view (no remount). Only
-``last_object_clicked`` is returned, so panning and zooming do not rerun the script.
+``feature_group_to_add`` so that the iframe keeps its view (no remount). The layer control is
+passed as ``layer_control=`` so that it lists those groups too (the base map's own control,
+built before the groups exist, is left out). Only ``last_object_clicked`` is returned, so
+panning and zooming do not rerun the script.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection
+from typing import Any, Literal
 
+import folium
 from streamlit_folium import st_folium
 
 from geo.assets import localize, standalone_html
 from geo.mapping import DEFAULT_LOCATION
-from ui.data import install_assets, is_offline, static_layers
+from ui.data import basemap_inputs, install_assets, is_offline, static_layers
 
-__all__ = ["MAP_KEY", "MAX_POINTS", "render_map", "standalone_map_html"]
+__all__ = ["LAYERS", "MAP_KEY", "MAX_POINTS", "Layer", "render_map", "standalone_map_html"]
 
 MAP_KEY = "atlas_map"
 MAX_POINTS = 2_000  # more events than this are aggregated by the map layer
+Layer = Literal["areas", "frontlines", "events"]
+#: The data layers a user can switch on and off, with their labels.
+LAYERS: dict[Layer, str] = {
+    "areas": "Control areas",
+    "frontlines": "Frontlines",
+    "events": "Events",
+}
 
 
-def _layers(atlas: Any, snap: Any, shown: Any) -> list[Any]:
+def _layers(atlas: Any, snap: Any, shown: Any, layers: Collection[Layer]) -> list[Any]:
     from geo.mapping import map_feature_groups
 
     groups = map_feature_groups(
-        events=shown,
-        areas=snap.areas,
-        frontlines=snap.frontlines,
+        events=shown if "events" in layers else None,
+        areas=snap.areas if "areas" in layers else None,
+        frontlines=snap.frontlines if "frontlines" in layers else None,
         factions=atlas.factions,
         max_points=MAX_POINTS,
         borders=True,
@@ -38,11 +49,14 @@ def _layers(atlas: Any, snap: Any, shown: Any) -> list[Any]:
     return groups
 
 
-def _base_map(atlas: Any, *, with_layers: tuple[Any, Any] | None = None) -> Any:
+def _base_map(
+    atlas: Any, *, with_layers: tuple[Any, Any] | None = None, offline: bool | None = None
+) -> folium.Map:
     """The map without filter-driven layers (or with them, for the standalone export)."""
     from geo.mapping import build_map
 
     borders, crossings = static_layers()
+    countries, labels = basemap_inputs()
     snap, shown = with_layers or (None, None)
     return build_map(
         events=shown,
@@ -51,23 +65,39 @@ def _base_map(atlas: Any, *, with_layers: tuple[Any, Any] | None = None) -> Any:
         borders=borders,
         crossings=crossings,
         factions=atlas.factions,
-        offline=is_offline(),
+        offline=is_offline() if offline is None else offline,
         max_points=MAX_POINTS,
         location=DEFAULT_LOCATION,
+        countries=countries,
+        labels=labels,
         with_data_layers=with_layers is not None,
     )
 
 
-def render_map(atlas: Any, *, snap: Any, shown: Any) -> dict[str, Any] | None:
-    """Draw the map; return what was last clicked (``{"lat": .., "lng": ..}``) or ``None``."""
+def _drop_layer_controls(fmap: folium.Map) -> folium.Map:
+    """Remove the map's own layer control: ``st_folium`` gets one that knows every group."""
+    for name, child in list(fmap._children.items()):
+        if isinstance(child, folium.LayerControl):
+            del fmap._children[name]
+    return fmap
+
+
+def render_map(
+    atlas: Any, *, snap: Any, shown: Any, layers: Collection[Layer] = tuple(LAYERS)
+) -> dict[str, Any] | None:
+    """Draw the map; return what was last clicked (``{"lat": .., "lng": ..}``) or ``None``.
+
+    ``layers`` are the data layers drawn (all by default); borders are always drawn.
+    """
     install_assets()
-    fmap = localize(_base_map(atlas))
+    fmap = _drop_layer_controls(localize(_base_map(atlas)))
     result = st_folium(
         fmap,
         key=MAP_KEY,
         height=620,
         use_container_width=True,
-        feature_group_to_add=_layers(atlas, snap, shown),
+        feature_group_to_add=_layers(atlas, snap, shown, layers),
+        layer_control=folium.LayerControl(collapsed=True),
         returned_objects=["last_object_clicked"],
     )
     return (result or {}).get("last_object_clicked")

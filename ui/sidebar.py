@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from geo.viewstate import ViewState, parse_query_params, reconcile, to_query_params
+from geo.viewstate import NOTHING, ViewState, parse_query_params, reconcile, to_query_params
+from ui.mapview import LAYERS
 
 __all__ = ["FilterOptions", "Filters", "init_state", "render_sidebar", "sync_url"]
 
@@ -45,6 +46,7 @@ class Filters:
     countries: tuple[str, ...] | None
     text: str
     near_border_km: float | None
+    layers: tuple[str, ...] = tuple(LAYERS)  # data layers drawn on the map
 
     @property
     def selects_nothing(self) -> bool:
@@ -52,14 +54,28 @@ class Filters:
         return any(v == () for v in (self.factions, self.event_types, self.countries))
 
     def view(self) -> ViewState:
-        """The part of the filters that lives in the URL."""
+        """The part of the filters that lives in the URL (nothing selected: ``none``)."""
         return ViewState(
             date=self.date,
             start=self.start,
             end=self.end,
-            factions=self.factions or (),
-            event_types=self.event_types or (),
+            factions=_url_list(self.factions),
+            event_types=_url_list(self.event_types),
         )
+
+
+def _url_list(chosen: tuple[str, ...] | None) -> tuple[str, ...]:
+    """``None`` (all) -> ``()``; ``()`` (nothing) -> :data:`geo.viewstate.NOTHING`."""
+    if chosen is None:
+        return ()
+    return chosen or NOTHING
+
+
+def _from_url(values: tuple[str, ...], every: Sequence[str]) -> list[str]:
+    """The inverse of :func:`_url_list`: ``()`` -> every value; ``NOTHING`` -> none."""
+    if values == NOTHING:
+        return []
+    return list(values or every)
 
 
 def _clamp(value: dt.date, options: FilterOptions) -> dt.date:
@@ -91,14 +107,16 @@ def init_state(options: FilterOptions) -> None:
         state["view_problems"] = (*problems, *more)
         state["map_date"] = view.date or options.max_date
         state["window"] = (view.start or options.min_date, view.end or options.max_date)
-        state["factions"] = list(view.factions or options.factions)
-        state["event_types"] = list(view.event_types or options.event_types)
+        state["factions"] = _from_url(view.factions, options.factions)
+        state["event_types"] = _from_url(view.event_types, options.event_types)
         state["countries"] = list(options.countries)
         state["text"] = ""
         state["near_border"] = False
         state["border_km"] = DEFAULT_BORDER_KM
         state["playing"] = False
         state["known_options"] = options
+        for layer in LAYERS:
+            state[f"layer_{layer}"] = True
     known: FilterOptions = state.get("known_options", options)
     if state.pop("advance_date", False):  # the play control asked for the next day
         state["map_date"] = state["map_date"] + ONE_DAY
@@ -192,6 +210,9 @@ def render_sidebar(options: FilterOptions) -> Filters:
             "N (km)", min_value=1, max_value=500, step=5, key="border_km",
             disabled=not st.session_state["near_border"],
         )  # fmt: skip
+        st.caption("Map layers")
+        for layer, label in LAYERS.items():
+            st.checkbox(label, key=f"layer_{layer}")
     start, end = st.session_state["window"]
     return Filters(
         date=st.session_state["map_date"],
@@ -204,6 +225,7 @@ def render_sidebar(options: FilterOptions) -> Filters:
         near_border_km=float(st.session_state["border_km"])
         if st.session_state["near_border"]
         else None,
+        layers=tuple(layer for layer in LAYERS if st.session_state[f"layer_{layer}"]),
     )
 
 
