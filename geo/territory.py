@@ -4,15 +4,18 @@ Territory is derived from control points as follows (all geometry in the equal-a
 :data:`geo.borders.EQUAL_AREA_CRS`, results returned in EPSG:4326):
 
 1. each place's latest claim on or before the date (:func:`control_at`);
-2. each point is assigned to the country it lies in (outlines simplified to ~500 m, shared
-   borders kept identical); a point more than 5 km outside every country claims no territory
+2. each point is assigned to its declared ``country`` when it lies within 5 km of it, else to
+   the country it lies in (outlines simplified to ~500 m, shared borders kept identical); a
+   point more than 5 km outside every country, or without a position, claims no territory
    and is logged;
 3. Voronoi cells of the points of each country, clipped to that country and to a circle of
    ``radius_km`` around the point: empty desert is not claimed without evidence;
 4. explicit polygon annotations valid at the date (``valid_from <= date <= valid_to``, a
    missing ``valid_to`` meaning open-ended; the later ``valid_from`` wins where they overlap)
    are cut out of the derived cells and added as they are;
-5. cells are dissolved by faction, with certain and uncertain parts in separate rows.
+5. cells are dissolved by faction, with certain and uncertain parts in separate rows (whole
+   Voronoi cells by coverage union, cut cells with a 1 cm snap-rounding overlay, checked
+   against the sum of the cells' areas).
 
 Uncertain means: the claim is older than ``max_age_days``, or the place is ``contested`` or
 ``besieged`` (the place itself may still be held, but the ground around it is not).
@@ -93,11 +96,15 @@ def _check_columns(frame: pd.DataFrame, required: Sequence[str], what: str) -> N
 
 def _valid_from(control: pd.DataFrame) -> pd.Series:
     try:
-        return pd.to_datetime(control["valid_from"]).dt.normalize()
+        valid_from = pd.to_datetime(control["valid_from"]).dt.normalize()
     except (TypeError, ValueError) as err:
         raise AnnotationError(
             f"control valid_from holds a value that is not a date: {err}"
         ) from err
+    if valid_from.isna().any():
+        places = control.loc[valid_from.isna(), "place"].astype("str").tolist()
+        raise AnnotationError(f"control rows without valid_from for places {places[:10]!r}")
+    return valid_from
 
 
 def control_at(control: gpd.GeoDataFrame, date: object) -> gpd.GeoDataFrame:

@@ -447,3 +447,11 @@ def test_a_day_before_any_claim_gives_empty_tables_that_keep_their_columns():
     series = area_series(HANDOVER, start="2024-10-30", end="2024-11-01", radius_km=15)
     assert series.columns.tolist() == ["date", "faction", "area_km2", "uncertain_km2"]
     assert (series[series["date"] < "2024-11-01"]["area_km2"] == 0).all()
+
+
+def test_a_claim_without_valid_from_is_refused_naming_its_place_not_silently_skipped():
+    control = HANDOVER.copy()
+    control["valid_from"] = control["valid_from"].astype("object")
+    control.loc[2, "valid_from"] = None
+    with pytest.raises(AnnotationError, match="'C'"):
+        control_at(control, "2024-12-01")
