@@ -866,6 +866,7 @@ def _empty_areas() -> gpd.GeoDataFrame:
 def _upload_kind(name: str, data: bytes) -> UploadKind:
     """Guess the kind of an upload from its header (CSV) or first feature (GeoJSON)."""
     import csv
+    import io
     import json
 
     head = data[:65536].decode("utf-8-sig", errors="replace")
@@ -881,7 +882,10 @@ def _upload_kind(name: str, data: bytes) -> UploadKind:
         if gtype in ("Polygon", "MultiPolygon"):
             return "areas"
     else:
-        first_line = next(csv.reader([head.split("\n", 1)[0]]), [])
+        try:
+            first_line = next(csv.reader(io.StringIO(head, newline="")), [])
+        except csv.Error:
+            return "unknown"
         columns = {c.strip().lower() for c in first_line}
     if {"event_id_cnty", "event_date"} <= columns:
         return "acled"
