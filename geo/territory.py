@@ -193,21 +193,24 @@ def _assign_country(
     return owner
 
 
-def _voronoi(points: np.ndarray, extent: shapely.Geometry) -> np.ndarray:
-    """Voronoi cell of each point, aligned with ``points``; repeated positions share nothing:
-    the last point at a position gets the cell, earlier ones an empty polygon."""
-    if len(points) == 1:
-        return np.array([extent], dtype=object)
-    xy = shapely.get_coordinates(points)
-    last = ~pd.DataFrame(xy).duplicated(keep="last").to_numpy()
+def _voronoi(points: np.ndarray, extent: shapely.Geometry, rank: np.ndarray) -> np.ndarray:
+    """Voronoi cell of each point, aligned with ``points``.
+
+    Points at the same position share one cell: the one with the highest ``rank`` (the latest
+    claim) gets it, the others an empty polygon, so that no ground is counted twice.
+    """
     cells = np.array([shapely.Polygon()] * len(points), dtype=object)
-    if last.sum() == 1:
-        cells[last] = extent
+    order = np.argsort(rank, kind="stable")
+    xy = pd.DataFrame(shapely.get_coordinates(points[order]))
+    winner = np.zeros(len(points), dtype=bool)
+    winner[order] = ~xy.duplicated(keep="last").to_numpy()
+    if winner.sum() == 1:
+        cells[winner] = extent
         return cells
     diagram = shapely.voronoi_polygons(
-        shapely.multipoints(points[last]), extend_to=extent, ordered=True
+        shapely.multipoints(points[winner]), extend_to=extent, ordered=True
     )
-    cells[last] = shapely.get_parts(diagram)
+    cells[winner] = shapely.get_parts(diagram)
     return cells
 
 
@@ -268,6 +271,11 @@ def territory_cells(
         named = points["country"][located].astype("str").str.upper()
         declared = named.map(position).fillna(-1).to_numpy(dtype=np.int64)
     owner = _assign_country(xy, shapes, declared)
+    rank = (
+        pd.to_datetime(points["valid_from"][located]).to_numpy().astype("int64")
+        if "valid_from" in points.columns
+        else np.zeros(len(xy), dtype=np.int64)
+    )
     _log_unplaced(
         points["place"][located][owner < 0].tolist() + points["place"][~located].tolist(), codes
     )
@@ -277,7 +285,8 @@ def territory_cells(
         mine = np.flatnonzero(owner == index)
         if len(mine) == 0:
             continue
-        cell = _voronoi(xy[mine], shapely.box(*shapely.bounds(shape)).buffer(radius_m))
+        extent = shapely.box(*shapely.bounds(shape)).buffer(radius_m)
+        cell = _voronoi(xy[mine], extent, rank[mine])
         far = _beyond_radius(cell, xy[mine], radius_m)
         circles = shapely.buffer(xy[mine][far], radius_m, quad_segs=16)
         cell[far] = shapely.intersection(cell[far], circles)

@@ -361,10 +361,11 @@ def test_a_place_without_coordinates_claims_no_ground_and_is_logged(caplog):
 
 
 def test_two_places_at_the_same_position_do_not_count_their_ground_twice():
-    control = claims(("Twin", "x", "2024-11-01", 34.8, 38.5), ("Twin bis", "y", "2024-11-02",
+    control = claims(("Twin", "y", "2024-11-02", 34.8, 38.5), ("Twin bis", "x", "2024-11-01",
                      34.8, 38.5))  # fmt: skip
     areas = control_areas(control, date="2024-11-21", radius_km=10)
     assert areas["area_km2"].sum() == pytest.approx(math.pi * 100 * POLYGON_FACTOR, rel=0.005)
+    assert areas["faction"].tolist() == ["y"]  # the latest claim at that position
 
 
 # --- claims in force, series, snapshot, bad input -------------------------------------------
