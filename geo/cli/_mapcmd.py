@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from geo.cli._control import DEFAULT_DATA_DIR, day_argument
+from geo.errors import ConfigError
 
 __all__ = ["register"]
 
@@ -75,6 +76,10 @@ def _run(args: argparse.Namespace) -> int:
     from geo.join import load_atlas
     from geo.mapping import build_map, offline_from_env
 
+    if args.start and args.end and args.start > args.end:
+        raise ConfigError(f"--start {args.start} is after --end {args.end}")
+    if args.max_points < 0:
+        raise ConfigError(f"--max-points must be >= 0, got {args.max_points}")
     atlas = load_atlas(args.data)
     day = pd.Timestamp(args.date)
     snapshot = control_snapshot(atlas.control, date=day, polygons=atlas.areas)
