@@ -122,9 +122,7 @@ def faction_styles(
     known = {row[0] for row in rows}
     missing = sorted({str(i) for i in extra_ids if i and str(i) not in known})
     if missing:
-        logger.info(
-            "factions not in the factions table, drawn with palette colours: %s", missing
-        )
+        logger.info("factions not in the factions table, drawn with palette colours: %s", missing)
     rows += [(i, i, "") for i in missing]
     styles: dict[str, FactionStyle] = {}
     for position, (fid, name, colour) in enumerate(rows):
