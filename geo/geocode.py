@@ -340,9 +340,10 @@ class Geocoder:
         context: tuple[tuple[float, float], ...],
     ) -> GeocodeResult:
         stripped = name.strip()
-        if not normalize_name(stripped):
+        key = normalize_name(stripped)
+        if not key:
             return GeocodeResult.unresolved(name, "empty name")
-        raw, key = _raw_form(stripped), normalize_name(stripped)
+        raw = _raw_form(stripped)
         if raw in self._not_place_raw or key in self._not_place_keys:
             return GeocodeResult.unresolved(name, "not a place: a person, group or common word")
         if key in self._country_keys:

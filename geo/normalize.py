@@ -102,9 +102,14 @@ def _fold_token(token: str) -> str:
     return _VOWEL_H_END.sub(r"\1", token) if len(token) > 2 else token
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_article(token: str) -> bool:
+    return token in ARTICLES or (len(token) <= 6 and _DOUBLE.sub(r"\1", token) in ARTICLES)
+
+
 def _fold_tokens(tokens: list[str]) -> str:
     if len(tokens) > 1:
-        kept = [t for t in tokens if t not in ARTICLES and _DOUBLE.sub(r"\1", t) not in ARTICLES]
+        kept = [t for t in tokens if not _is_article(t)]
         tokens = kept or tokens
     return " ".join(_fold_token(t) for t in tokens)
 
