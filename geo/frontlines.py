@@ -32,7 +32,7 @@ from geo.territory import DEFAULT_COUNTRIES, country_outline
 __all__ = ["frontlines"]
 
 _GRID_M = 1.0  # snap-rounding precision of the overlay, metres
-_OUTLINE_TOLERANCE_M = 1.0  # a segment this close to a country outline is border, not front
+_OUTLINE_TOLERANCE_M = 5.0  # a segment this close to a country outline is border, not front
 _COLUMNS = ["factions", "faction_a", "faction_b", "length_km", "geometry"]
 
 
