@@ -200,8 +200,11 @@ class Geocoder:
             raise ConfigError(f"min_confidence must be within 0..1, got {min_confidence!r}")
         if not 0.0 <= fuzzy_cutoff <= 100.0:
             raise ConfigError(f"fuzzy_cutoff must be within 0..100, got {fuzzy_cutoff!r}")
+        region = _check_countries(region) or ()
+        if not region:
+            raise ConfigError("region must name at least one ISO2 country code, got none")
         self._gaz = gazetteer
-        self._region = tuple(region)
+        self._region = region
         self._online = online
         self._min_confidence = float(min_confidence)
         self._fuzzy_cutoff = float(fuzzy_cutoff)
@@ -532,11 +535,10 @@ def _check_countries(countries: Sequence[str] | None) -> tuple[str, ...] | None:
         return None
     if isinstance(countries, str):
         countries = [countries]
-    out = tuple(str(c).upper() for c in countries)
-    bad = [c for c in out if not re.fullmatch(r"[A-Z]{2}", c)]
+    bad = [c for c in countries if not (isinstance(c, str) and re.fullmatch(r"[A-Za-z]{2}", c))]
     if bad:
         raise ConfigError(f"countries must be ISO2 codes like 'SY', got {bad!r}")
-    return out or None
+    return tuple(c.upper() for c in countries) or None
 
 
 def _check_bbox(

@@ -152,7 +152,7 @@ def test_to_dict_has_the_documented_json_keys(geocoder: Geocoder) -> None:
 
 
 def test_bad_options_raise_config_errors_that_show_the_value(geocoder: Geocoder) -> None:
-    with pytest.raises(ConfigError, match="SYRIA"):
+    with pytest.raises(ConfigError, match="Syria"):
         geocoder.geocode("Homs", countries=["Syria"])
     with pytest.raises(ConfigError, match="200"):
         geocoder.geocode("Homs", bbox=(36.0, 34.0, 200.0, 35.0))
@@ -160,6 +160,8 @@ def test_bad_options_raise_config_errors_that_show_the_value(geocoder: Geocoder)
         geocoder.geocode(None)  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match=r"1\.5"):
         Geocoder(geocoder.gazetteer, min_confidence=1.5)
+    with pytest.raises(ConfigError, match="Iraq"):
+        Geocoder(geocoder.gazetteer, region=("SY", "Iraq"))
 
 
 def test_html_like_input_is_returned_verbatim_and_unresolved(geocoder: Geocoder) -> None:
@@ -186,3 +188,9 @@ def test_the_same_words_inside_a_place_name_still_resolve(geocoder: Geocoder) ->
     assert geocoder.geocode("Al-Omar oil field").kind == "oil_field"
     assert geocoder.geocode("Tell Abyad").country == "SY"
     assert geocoder.geocode("Deir ez-Zor").kind == "city"
+
+
+def test_region_option_changes_which_namesake_wins(geocoder: Geocoder) -> None:
+    lebanon_first = Geocoder(geocoder.gazetteer, region=("LB", "SY"))
+    assert lebanon_first.geocode("Tripoli").country == "LB"
+    assert lebanon_first.geocode("Tripoli").confidence > geocoder.geocode("Tripoli").confidence
