@@ -210,7 +210,9 @@ def _holders(crossings: pd.DataFrame, control: gpd.GeoDataFrame, date: object) -
     from geo.territory import control_at  # imported here: geo.territory imports this module
 
     when = control["valid_from"].max() if date is None else date
-    current = pd.DataFrame(control_at(control, when).drop(columns="geometry"))
+    current = pd.DataFrame(control_at(control, when)).drop(columns="geometry", errors="ignore")
+    if "note" not in current.columns:
+        current["note"] = ""
     current["key"] = current["place"].astype("str").map(normalize_name)
     current = current.drop_duplicates("key", keep="last").set_index("key")
     names = pd.concat(

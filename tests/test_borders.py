@@ -138,3 +138,11 @@ def test_crossing_without_a_matching_control_row_has_no_holder():
 def test_places_table_without_coordinates_is_refused_naming_the_missing_columns():
     with pytest.raises(DataFileError, match="lat"):
         border_crossings(pd.DataFrame({"name": ["x"], "aliases": [""], "kind": ["crossing"]}))
+
+
+def test_crossing_holder_works_without_a_note_column_and_before_any_claim():
+    places = _places(("Al-Bukamal crossing", "Abu Kamal crossing", "crossing", 34.41, 41.01))
+    control = _control([("Al-Bukamal crossing", "gov", "2024-11-01", "")]).drop(columns="note")
+    assert border_crossings(places, control, date="2024-11-02").loc[0, "held_by"] == "gov"
+    early = border_crossings(places, control, date="2024-10-01").iloc[0]
+    assert pd.isna(early["held_by"]) and early["status"] == "unknown"
