@@ -455,7 +455,7 @@ class _Checker:
     def url(self, col: str) -> None:
         s = self.frame[col]
         self.flag(
-            (s != "") & (~s.str.match("https?://") | s.str.contains(r"[\s<>\"'`]")),
+            (s != "") & (~s.str.match("https?://") | s.str.contains(r"[ \t\r\n<>\"'`]")),
             f"{col} {{v!r}} is not an http(s) URL",
             values=s,
         )
