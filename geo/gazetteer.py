@@ -71,6 +71,7 @@ _CACHE_VERSION = "3"
 _DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 _LATIN = re.compile(r"^[\u0020-\u024F\u1E00-\u1EFF\u2018\u2019\u02B9-\u02BF`]+$")
+_ARABIC_SCRIPT = re.compile(r"^[\u0600-\u06FF\u0750-\u077F\s\u200c\u200d]+$")
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")  # IATA/ICAO-like alternate names ("PMS")
 
 
@@ -223,8 +224,11 @@ def _fingerprint(inputs: Sequence[Path], region: Sequence[str]) -> str:
 
 
 def _usable_alias(alias: str) -> bool:
-    # Latin-script names only; GeoNames also lists all-lowercase machine transliterations
-    # ("dyr hafr") and airport codes ("PMS") that would only add false matches.
+    # Latin-script names (GeoNames also lists all-lowercase machine transliterations such as
+    # "dyr hafr" and airport codes such as "PMS": they would only add false matches) and
+    # Arabic-script names (indexed in their own key namespace, see geo.normalize).
+    if _ARABIC_SCRIPT.match(alias):
+        return True
     return bool(_LATIN.match(alias) and alias != alias.lower() and not _CODE_LIKE.match(alias))
 
 

@@ -367,7 +367,10 @@ class Geocoder:
                     rows, aliases = rows[keep], aliases[keep]
                 # An alternate name counts only for places where alternates are reliable;
                 # elsewhere only the place's own name does ("Mosque" is not Moscow).
-                keep = mask[rows] & (self._alt_ok[rows] | (aliases == self._names[rows]))
+                trusted = self._alt_ok[rows] | (aliases == self._names[rows])
+                if k.startswith("x"):  # Arabic script: GeoNames' Arabic names are reliable
+                    trusted = self._in_region[rows] | self._allowed[rows]
+                keep = mask[rows] & trusted
                 if keep.any():
                     quality = 1.0 if i == 0 else 0.95
                     if reading.modified:
@@ -638,6 +641,9 @@ _NOT_PLACES: tuple[str, ...] = (
     "Fourth Division", "Mukhabarat", "Baath Party", "Ba'ath Party", "Qaradawi", "Sharia",
     "Kataib Hezbollah", "Ahrar al-Sham", "Jaish al-Islam", "Nusra", "Jabhat al-Nusra",
     "NATO", "UN", "UNHCR", "OCHA", "CENTCOM", "Pentagon", "Kremlin", "White House",
+    # the same in Arabic script
+    "الأسد", "بشار الأسد", "حزب الله", "الجولاني", "أحمد الشرع", "هيئة تحرير الشام", "قسد",
+    "داعش", "الحشد الشعبي", "الجيش الوطني السوري", "قوات سوريا الديمقراطية",
     # media and agencies
     "INA", "Reuters", "AFP", "AP", "TNA", "The New Arab",
     "Al Arabiya", "Al-Arabiya", "SANA", "SOHR", "ISW", "ACLED", "BBC", "CNN",

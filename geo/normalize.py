@@ -114,6 +114,23 @@ def _fold_tokens(tokens: list[str]) -> str:
     return " ".join(_fold_token(t) for t in tokens)
 
 
+# Arabic script: names are folded in the script itself, then transliterated to a consonant
+# skeleton under their own "x" prefix (Latin keys never contain "x": it folds to "ks"), so
+# "حمص" meets GeoNames' Arabic "حمص" but never a Latin "hms".
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_ARABIC_MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")  # harakat, dagger alif, tatweel
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
+
+
+def _arabic_key(text: str) -> str:
+    words = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS).split()
+    words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in words]
+    skeleton = [_NON_ALNUM.sub("", anyascii(w).lower()) for w in words]
+    skeleton = [w for w in skeleton if w]
+    return "x" + " ".join(skeleton) if skeleton else ""
+
+
 def normalize_name(text: str) -> str:
     """Return the folded matching key of a place name.
 
@@ -138,7 +155,11 @@ def normalize_name(text: str) -> str:
     'raka'
     >>> normalize_name("Sheikh Maqsoud") == normalize_name("Sheikh Maqsud")
     True
+    >>> normalize_name("دير الزور")  # Arabic script: its own "x" namespace
+    'xdyr zwr'
     """
+    if isinstance(text, str) and _ARABIC.search(text) and not _LATIN_LETTER.search(text):
+        return _arabic_key(text)
     return _fold_tokens(_tokens(text))
 
 
@@ -174,6 +195,8 @@ def query_keys(text: str) -> tuple[str, ...]:
     True
     """
     keys = list(name_keys(text))
+    if keys[0].startswith("x"):  # Arabic script (Latin keys never start with x)
+        return tuple(keys)
     tokens = _tokens(text)
     stripped = [_GLUED_SUN_ARTICLE.sub(r"\1", _GLUED_ARTICLE.sub("", t)) for t in tokens]
     if stripped != tokens:

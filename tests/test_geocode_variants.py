@@ -125,3 +125,37 @@ def test_default_fuzzy_cutoff_sits_at_the_knee_of_the_calibration_curve(
     assert strict[0] < placed
     assert loose[0] == placed and loose[2] == fuzzy_false
     assert DEFAULT_FUZZY_CUTOFF == 84.0
+
+
+ARABIC_SCRIPT = {
+    "حمص": (34.73, 36.72, "SY"),
+    "دير الزور": (35.33, 40.14, "SY"),
+    "السخنة": (34.89, 38.87, "SY"),
+    "القائم": (34.39, 40.99, "IQ"),
+    "البوكمال": (34.45, 40.92, "SY"),
+    "منبج": (36.53, 37.95, "SY"),
+    "الرقة": (35.95, 39.01, "SY"),
+    "تدمر": (34.56, 38.27, "SY"),
+    "القريتين": (34.23, 37.24, "SY"),
+    "عين العرب": (36.89, 38.35, "SY"),
+    "إدلب": (35.93, 36.63, "SY"),
+    "بغداد": (33.32, 44.38, "IQ"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARABIC_SCRIPT))
+def test_arabic_script_name_resolves_to_its_place(name: str) -> None:
+    lat, lon, country = ARABIC_SCRIPT[name]
+    result = shared_geocoder().geocode(name)
+    assert result.country == country, result
+    assert km_between(result.lat, result.lon, lat, lon) <= TOLERANCE_KM, result
+
+
+@pytest.mark.parametrize("name", ["حزب الله", "بشار الأسد", "الأسد", "قسد", "داعش"])
+def test_arabic_script_non_places_stay_unresolved(name: str) -> None:
+    assert not shared_geocoder().geocode(name).resolved
+
+
+def test_arabic_doha_is_reported_as_ambiguous_between_qatar_and_the_west_bank_town() -> None:
+    result = shared_geocoder().geocode("الدوحة")
+    assert result.confidence < 0.8 and "ambiguous" in (result.reason or ""), result
