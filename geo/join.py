@@ -237,6 +237,20 @@ def _geocode_table(places: np.ndarray, geocoder: _Geocoder) -> pd.DataFrame:
     )
 
 
+def _country_at(lat: pd.Series, lon: pd.Series) -> pd.Series:
+    """ISO2 code of the Natural Earth country containing each point ("" at sea or abroad)."""
+    import shapely
+
+    from geo.borders import country_shapes
+
+    shapes = country_shapes()
+    points = shapely.points(lon.to_numpy(), lat.to_numpy())  # x = lon, y = lat
+    point_idx, shape_idx = shapes.sindex.query(points, predicate="within")
+    codes = np.full(len(points), "", dtype=object)
+    codes[point_idx] = shapes["iso2"].to_numpy()[shape_idx]
+    return pd.Series(codes, index=lat.index, dtype="str")
+
+
 def _place_rows(
     frame: pd.DataFrame, table: pd.DataFrame, *, file: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
@@ -254,6 +268,9 @@ def _place_rows(
         country=g["g_country"].fillna("").astype("str"),
         kind=g["g_kind"].fillna("").astype("str"),
     )
+    if explicit.any():  # explicit coordinates: the country is where the point is, not the name's
+        at_point = _country_at(out["lat"][explicit], out["lon"][explicit])
+        out.loc[explicit, "country"] = at_point.where(at_point != "", out["country"][explicit])
     unresolved = ~explicit & ~resolved
     low = ~explicit & resolved & (g["g_confidence"] < LOW_CONFIDENCE)
     status = pd.Series(

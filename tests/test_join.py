@@ -154,3 +154,16 @@ def test_with_the_real_offline_geocoder_aleppo_resolves_in_syria_and_al_qaim_kee
     assert atlas.join_report[["place", "status"]].values.tolist() == [
         ["Qqqxyzzy Nowhere", "unresolved"]
     ]
+
+
+def test_explicit_coordinates_take_their_country_from_the_point_not_the_name(
+    tmp_path: Path,
+) -> None:
+    events = [
+        event_row(id="p1", place="Unlisted desert camp", lat="34.56", lon="38.28"),  # Palmyra area
+        event_row(id="p2", place="Aleppo", lat="33.31", lon="44.36"),  # Baghdad's coordinates
+    ]
+    ann = load_annotations(write_dataset(tmp_path, events=events))
+    atlas = join_annotations(ann, geocoder=TableGeocoder(PLACES))
+    assert atlas.events.set_index("id")["country"].to_dict() == {"p1": "SY", "p2": "IQ"}
+    assert atlas.join_report.empty  # explicit coordinates need no geocoding
