@@ -244,11 +244,10 @@ def area_series(
         if points.crs is None:
             points = points.set_crs("EPSG:4326")
         xy = shapely.get_coordinates(points.geometry.to_numpy())
-        point_key = (tuple(points["place"]), xy.tobytes())
+        places = pd.util.hash_pandas_object(points["place"], index=False).to_numpy()
+        point_key = (places.tobytes(), xy.tobytes())
         if point_key not in cell_cache:
-            cell_cache[point_key] = territory_cells(
-                points, countries=codes, radius_km=radius_km
-            ).geometry
+            cell_cache[point_key] = territory_cells(points, countries=codes, radius_km=radius_km)
         cells = cell_cache[point_key]
         factions = points["faction"].astype("str").to_numpy()
         uncertain = uncertain_mask(points, max_age_days)

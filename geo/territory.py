@@ -49,7 +49,6 @@ __all__ = [
     "DEFAULT_MAX_AGE_DAYS",
     "DEFAULT_RADIUS_KM",
     "UNCERTAIN_STATUSES",
-    "TerritoryCells",
     "control_areas",
     "control_at",
 ]
@@ -214,18 +213,6 @@ def _voronoi(points: np.ndarray, extent: shapely.Geometry, rank: np.ndarray) -> 
     return cells
 
 
-@dataclass(frozen=True)
-class TerritoryCells:
-    """Projected territory cells aligned with the control points, in EQUAL_AREA_CRS.
-
-    ``exact`` marks the cells that are whole Voronoi cells (not cut by the radius, a country
-    outline or a polygon annotation): they form a clean coverage that unions very fast.
-    """
-
-    geometry: np.ndarray
-    exact: np.ndarray
-
-
 def _beyond_radius(cells: np.ndarray, points: np.ndarray, radius_m: float) -> np.ndarray:
     """True for cells with a vertex further than ``radius_m`` from their point (vectorised)."""
     coords, owner = shapely.get_coordinates(cells, return_index=True)
@@ -236,32 +223,20 @@ def _beyond_radius(cells: np.ndarray, points: np.ndarray, radius_m: float) -> np
     return furthest > radius_m * radius_m
 
 
-def _log_unplaced(places: list[object], codes: tuple[str, ...]) -> None:
-    if places:
-        logger.warning(
-            "%d control points claim no territory (no position, or more than %.0f km outside "
-            "%s): %s",
-            len(places),
-            _SNAP_TO_COUNTRY_M / 1000,
-            ", ".join(codes),
-            ", ".join(map(str, places[:10])),
-        )
+@dataclass(frozen=True)
+class _Placed:
+    """Control points placed in their countries (projected), and their Voronoi cells."""
+
+    located: np.ndarray  # per point row: has a position
+    xy: np.ndarray  # projected points of the located rows
+    owner: np.ndarray  # per located row: index of its country in the clip shapes, -1 for none
+    cells: np.ndarray  # per located row: Voronoi cell among its country's points (unclipped)
+    far: np.ndarray  # per located row: the cell reaches beyond the radius
+    reach: tuple[shapely.Geometry, ...]  # per country: union of the circles of its far points
 
 
-def territory_cells(
-    points: gpd.GeoDataFrame, *, countries: Sequence[str], radius_km: float
-) -> TerritoryCells:
-    """Projected territory cell of each control point (aligned with the rows of ``points``).
-
-    Each cell is the point's Voronoi cell among the points of its country (its ``country``
-    column when that names one of ``countries`` and the point is within 5 km of it, else the
-    country it lies in), clipped to that country and to a ``radius_km`` circle. Points with
-    no geometry or outside every country get an empty cell, and are logged.
-    """
-    if not radius_km > 0:
-        raise ConfigError(f"radius_km must be a positive number of km, not {radius_km!r}")
-    radius_m = radius_km * 1000.0
-    codes = tuple(str(code).upper() for code in countries)
+def _place(points: gpd.GeoDataFrame, codes: tuple[str, ...], radius_m: float) -> _Placed:
+    """Assign points to countries and build the Voronoi diagram of each country's points."""
     iso2, shapes = clip_shapes(codes)
     located = ~(points.geometry.isna() | points.geometry.is_empty).to_numpy()
     xy = points.geometry[located].to_crs(EQUAL_AREA_CRS).to_numpy()
@@ -271,33 +246,64 @@ def territory_cells(
         named = points["country"][located].astype("str").str.upper()
         declared = named.map(position).fillna(-1).to_numpy(dtype=np.int64)
     owner = _assign_country(xy, shapes, declared)
-    rank = (
-        pd.to_datetime(points["valid_from"][located]).to_numpy().astype("int64")
-        if "valid_from" in points.columns
-        else np.zeros(len(xy), dtype=np.int64)
-    )
-    _log_unplaced(
-        points["place"][located][owner < 0].tolist() + points["place"][~located].tolist(), codes
-    )
-    located_cells = np.array([shapely.Polygon()] * len(xy), dtype=object)
-    located_exact = np.zeros(len(xy), dtype=bool)
+    unplaced = points["place"][located][owner < 0].tolist() + points["place"][~located].tolist()
+    if unplaced:
+        logger.warning(
+            "%d control points claim no territory (no position, or more than %.0f km outside "
+            "%s): %s",
+            len(unplaced),
+            _SNAP_TO_COUNTRY_M / 1000,
+            ", ".join(codes),
+            ", ".join(map(str, unplaced[:10])),
+        )
+    rank = pd.to_datetime(points["valid_from"][located]).to_numpy().astype("int64")
+    cells = np.array([shapely.Polygon()] * len(xy), dtype=object)
+    far = np.zeros(len(xy), dtype=bool)
+    reach: list[shapely.Geometry] = []
     for index, shape in enumerate(shapes):  # one pass per country, not per point
         mine = np.flatnonzero(owner == index)
-        if len(mine) == 0:
-            continue
-        extent = shapely.box(*shapely.bounds(shape)).buffer(radius_m)
-        cell = _voronoi(xy[mine], extent, rank[mine])
-        far = _beyond_radius(cell, xy[mine], radius_m)
-        circles = shapely.buffer(xy[mine][far], radius_m, quad_segs=16)
-        cell[far] = shapely.intersection(cell[far], circles)
-        outside = ~shapely.contains_properly(shape, cell)
-        cell[outside] = shapely.intersection(cell[outside], shape)
-        located_cells[mine] = cell
-        located_exact[mine] = ~far & ~outside
-    cells = np.array([shapely.Polygon()] * len(points), dtype=object)
-    exact = np.zeros(len(points), dtype=bool)
-    cells[located], exact[located] = located_cells, located_exact
-    return TerritoryCells(geometry=cells, exact=exact)
+        if len(mine):
+            extent = shapely.box(*shapely.bounds(shape)).buffer(radius_m)
+            cells[mine] = _voronoi(xy[mine], extent, rank[mine])
+            far[mine] = _beyond_radius(cells[mine], xy[mine], radius_m)
+        circles = shapely.buffer(xy[mine[far[mine]]], radius_m, quad_segs=16)
+        reach.append(shapely.union_all(circles))
+    return _Placed(located, xy, owner, cells, far, tuple(reach))
+
+
+def territory_cells(
+    points: gpd.GeoDataFrame, *, countries: Sequence[str], radius_km: float
+) -> np.ndarray:
+    """Projected territory cell of each control point (aligned with the rows of ``points``).
+
+    Each cell is the point's Voronoi cell among the points of its country (its ``country``
+    column when that names one of ``countries`` and the point is within 5 km of it, else the
+    country it lies in), clipped to that country and to the ``radius_km`` circles of the
+    country's points (only its own circle reaches into a Voronoi cell). Points with no
+    position or outside every country get an empty cell, and are logged. The cells are
+    disjoint: a faction's area is the sum of its cells' areas.
+    """
+    radius_m = _radius_m(radius_km)
+    codes = tuple(str(code).upper() for code in countries)
+    _, shapes = clip_shapes(codes)
+    placed = _place(points, codes, radius_m)
+    cells = placed.cells.copy()
+    for index, shape in enumerate(shapes):  # one pass per country, not per point
+        far = np.flatnonzero((placed.owner == index) & placed.far)
+        cells[far] = shapely.intersection(cells[far], placed.reach[index])
+        mine = np.flatnonzero(placed.owner == index)
+        outside = mine[~shapely.contains_properly(shape, cells[mine])]
+        cells[outside] = shapely.intersection(cells[outside], shape)
+    cells[placed.owner < 0] = shapely.Polygon()
+    out = np.array([shapely.Polygon()] * len(points), dtype=object)
+    out[placed.located] = cells
+    return out
+
+
+def _radius_m(radius_km: float) -> float:
+    if not radius_km > 0:
+        raise ConfigError(f"radius_km must be a positive number of km, not {radius_km!r}")
+    return radius_km * 1000.0
 
 
 def active_polygons(polygons: gpd.GeoDataFrame | None, day: pd.Timestamp) -> gpd.GeoDataFrame:
@@ -359,64 +365,45 @@ def uncertain_mask(points: pd.DataFrame, max_age_days: int | None) -> np.ndarray
     return status | (points["age_days"].to_numpy() > max_age_days)
 
 
-def _union(pieces: np.ndarray, exact: np.ndarray) -> shapely.Geometry:
-    """Union of disjoint projected pieces of one faction.
+def _regions(placed: _Placed, shapes: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Territory of each group (faction and certainty) in each country: shape (groups, countries).
 
-    Whole Voronoi cells are merged by coverage union (exact and fast); pieces cut by a circle,
-    an outline or a polygon annotation have edges that run almost, but not exactly, along
-    their neighbours', where a floating-point overlay can return wrong results (GEOS 3.14
-    dropped whole cells in our tests), so they are merged with a 1 cm snap-rounding overlay.
-    The result is checked against the sum of the pieces' areas.
+    A group's territory in a country is the coverage union of its points' Voronoi cells (exact
+    and fast: the cells of one diagram share their edges exactly), minus the parts of far
+    cells outside every circle, clipped to the country. The same cut applies to both sides of
+    a shared edge, so neighbouring areas still meet exactly.
     """
-    merged = shapely.union_all(
-        np.concatenate([[shapely.coverage_union_all(pieces[exact])], pieces[~exact]]),
-        grid_size=_GRID_M,
-    )
-    expected = float(shapely.area(pieces).sum())
-    if abs(merged.area - expected) > 1e-6 * expected + 1.0:
-        logger.warning(
-            "territory union is %.0f m² off the sum of its %d pieces (%.0f m²)",
-            merged.area - expected,
-            len(pieces),
-            expected,
-        )
-    return merged
+    regions = np.array([[shapely.Polygon()] * len(shapes)] * n_groups, dtype=object)
+    for index, shape in enumerate(shapes):  # one pass per country...
+        mine = np.flatnonzero((placed.owner == index) & ~shapely.is_empty(placed.cells))
+        if len(mine) == 0:
+            continue
+        mine_group = group[mine]
+        for member in np.unique(mine_group):  # ...and per group: a few dozen unions
+            chosen = placed.cells[mine[mine_group == member]]
+            regions[member, index] = shapely.coverage_union_all(chosen)
+        column = regions[:, index]
+        far = mine[placed.far[mine]]
+        if len(far):
+            beyond = shapely.difference(
+                shapely.coverage_union_all(placed.cells[far]), placed.reach[index]
+            )
+            column = shapely.difference(column, beyond)
+        outside = ~shapely.contains_properly(shape, column)
+        column[outside] = shapely.intersection(column[outside], shape)
+        regions[:, index] = column
+    return regions
 
 
-def dissolve_pieces(
-    factions: np.ndarray, uncertain: np.ndarray, geoms: np.ndarray, exact: np.ndarray
-) -> gpd.GeoDataFrame:
-    """Union disjoint projected pieces by (faction, uncertain); return areas in EPSG:4326."""
-    keep = ~shapely.is_empty(geoms)
-    if not keep.any():
-        return _empty_areas()
-    pieces = pd.DataFrame({"faction": factions[keep], "uncertain": uncertain[keep]})
-    kept, kept_exact = geoms[keep], exact[keep]
-    groups = pieces.groupby(["faction", "uncertain"], sort=True).indices
-    # One union per (faction, uncertain) group: a handful of groups, each vectorised.
-    merged = [_union(kept[idx], kept_exact[idx]) for idx in groups.values()]
-    keys = list(groups)
-    out = gpd.GeoDataFrame(
-        {
-            "faction": pd.Series([key[0] for key in keys], dtype="str"),
-            "area_km2": shapely.area(np.array(merged, dtype=object)) / 1e6,
-            "uncertain": np.array([bool(key[1]) for key in keys]),
-        },
-        geometry=gpd.GeoSeries(merged, crs=EQUAL_AREA_CRS),
-    )
-    out = out[out["area_km2"] > 0].reset_index(drop=True)
-    return out.to_crs("EPSG:4326")[_AREA_COLUMNS]
-
-
-def apply_polygons(
-    cells: TerritoryCells, active: gpd.GeoDataFrame, countries: tuple[str, ...]
-) -> tuple[TerritoryCells, np.ndarray]:
-    """Cut the polygon annotations out of the cells; return the cut cells and the polygons."""
-    overrides, covered = override_geometries(active, countries)
-    touched = shapely.intersects(cells.geometry, covered)
-    geometry = cells.geometry.copy()
-    geometry[touched] = shapely.difference(geometry[touched], covered)
-    return TerritoryCells(geometry=geometry, exact=cells.exact & ~touched), overrides
+def _merge(parts: list[shapely.Geometry]) -> shapely.Geometry:
+    """Union of disjoint parts that meet along cut edges: a 1 cm snap-rounding overlay, since a
+    floating-point overlay can fail on edges that are almost but not exactly collinear."""
+    parts = [part for part in parts if not part.is_empty]
+    if not parts:
+        return shapely.Polygon()
+    if len(parts) == 1:
+        return parts[0]
+    return shapely.union_all(parts, grid_size=_GRID_M)
 
 
 def control_areas(
@@ -464,21 +451,42 @@ def control_areas(
     """
     day = as_day(date)
     codes = tuple(str(code).upper() for code in countries)
+    radius_m = _radius_m(radius_km)
     points = control_at(control, day)
     if points.crs is None:
         points = points.set_crs("EPSG:4326")
-    cells = territory_cells(points, countries=codes, radius_km=radius_km)
-    factions = points["faction"].astype("str").to_numpy()
     uncertain = uncertain_mask(points, max_age_days)
     active = active_polygons(polygons, day)
+    age = (day - active["valid_from"]).dt.days.to_numpy() if len(active) else np.zeros(0)
+    stale = np.zeros(len(active), bool) if max_age_days is None else age > max_age_days
+    keys = pd.DataFrame(
+        {
+            "faction": np.concatenate(
+                [points["faction"].astype("str"), active["faction"].astype("str")]
+            ),
+            "uncertain": np.concatenate([uncertain, stale]),
+        }
+    )
+    group, names = pd.MultiIndex.from_frame(keys).factorize(sort=True)
+    _, shapes = clip_shapes(codes)
+    placed = _place(points, codes, radius_m)
+    regions = _regions(placed, shapes, group[: len(points)][placed.located], len(names))
+    pieces = [list(row) for row in regions]
     if len(active):
-        cells, overrides = apply_polygons(cells, active, codes)
-        age = (day - active["valid_from"]).dt.days.to_numpy()
-        stale = np.zeros(len(active), bool) if max_age_days is None else age > max_age_days
-        cells = TerritoryCells(
-            geometry=np.concatenate([cells.geometry, overrides]),
-            exact=np.concatenate([cells.exact, np.zeros(len(overrides), bool)]),
-        )
-        factions = np.concatenate([factions, active["faction"].astype("str").to_numpy()])
-        uncertain = np.concatenate([uncertain, stale])
-    return dissolve_pieces(factions, uncertain, cells.geometry, cells.exact)
+        overrides, covered = override_geometries(active, codes)
+        pieces = [[shapely.difference(part, covered) for part in row] for row in pieces]
+        for member, shape in zip(group[len(points) :], overrides, strict=True):
+            pieces[member].append(shape)
+    merged = np.array([_merge(row) for row in pieces], dtype=object)
+    out = gpd.GeoDataFrame(
+        {
+            "faction": pd.Series([name[0] for name in names], dtype="str"),
+            "area_km2": shapely.area(merged) / 1e6,
+            "uncertain": np.array([bool(name[1]) for name in names], dtype=bool),
+        },
+        geometry=gpd.GeoSeries(merged, crs=EQUAL_AREA_CRS),
+    )
+    out = out[out["area_km2"] > 0].reset_index(drop=True)
+    if out.empty:
+        return _empty_areas()
+    return out.to_crs("EPSG:4326")[_AREA_COLUMNS]
