@@ -289,7 +289,8 @@ class HexBinLayer(MacroElement):
       }
       root.appendChild(dl);
     });
-    root.appendChild(faEl('div', 'fa-pop-src', 'Zoom in or narrow the filters to see single events.'));
+    root.appendChild(faEl('div', 'fa-pop-src',
+      'Narrow the filters or the date window to see single events and their sources.'));
     return root;
   }
   group.on('click', function (e) {
