@@ -8,14 +8,16 @@ Territory is derived from control points as follows (all geometry in the equal-a
    the country it lies in (outlines simplified to ~500 m, shared borders kept identical); a
    point more than 5 km outside every country, or without a position, claims no territory
    and is logged;
-3. Voronoi cells of the points of each country, clipped to that country and to a circle of
-   ``radius_km`` around the point: empty desert is not claimed without evidence;
+3. Voronoi cells of the points of each country, clipped to that country and to the circles of
+   ``radius_km`` around the points: empty desert is not claimed without evidence (only a
+   point's own circle can reach into its Voronoi cell, so clipping to the union of circles is
+   the same as clipping each cell to its own);
 4. explicit polygon annotations valid at the date (``valid_from <= date <= valid_to``, a
    missing ``valid_to`` meaning open-ended; the later ``valid_from`` wins where they overlap)
-   are cut out of the derived cells and added as they are;
-5. cells are dissolved by faction, with certain and uncertain parts in separate rows (whole
-   Voronoi cells by coverage union, cut cells with a 1 cm snap-rounding overlay, checked
-   against the sum of the cells' areas).
+   are cut out of the derived territory and added as they are;
+5. one row per faction and certainty: the coverage union of its cells (exact: the cells of one
+   diagram share their edges), cut and clipped once; parts from two countries or from polygon
+   annotations are merged with a 1 cm snap-rounding overlay.
 
 Uncertain means: the claim is older than ``max_age_days``, or the place is ``contested`` or
 ``besieged`` (the place itself may still be held, but the ground around it is not).
