@@ -383,18 +383,26 @@ def _regions(placed: _Placed, shapes: np.ndarray, group: np.ndarray, n_groups: i
         mine_group = group[mine]
         for member in np.unique(mine_group):  # ...and per group: a few dozen unions
             chosen = placed.cells[mine[mine_group == member]]
-            regions[member, index] = shapely.coverage_union_all(chosen)
+            regions[member, index] = _coverage_union(chosen)
         column = regions[:, index]
         far = mine[placed.far[mine]]
         if len(far):
-            beyond = shapely.difference(
-                shapely.coverage_union_all(placed.cells[far]), placed.reach[index]
-            )
+            beyond = shapely.difference(_coverage_union(placed.cells[far]), placed.reach[index])
             column = shapely.difference(column, beyond)
         outside = ~shapely.contains_properly(shape, column)
         column[outside] = shapely.intersection(column[outside], shape)
         regions[:, index] = column
     return regions
+
+
+def _coverage_union(cells: np.ndarray) -> shapely.Geometry:
+    """Union of Voronoi cells of one diagram; a snap-rounding overlay if they are not noded
+    as a clean coverage (GEOS refuses those rather than answer wrongly)."""
+    try:
+        return shapely.coverage_union_all(cells)
+    except shapely.errors.GEOSException as err:
+        logger.debug("coverage union refused (%s); using a snap-rounding union", err)
+        return shapely.union_all(cells, grid_size=_GRID_M)
 
 
 def _merge(parts: list[shapely.Geometry]) -> shapely.Geometry:

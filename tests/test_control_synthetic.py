@@ -456,3 +456,13 @@ def test_a_claim_without_valid_from_is_refused_naming_its_place_not_silently_ski
     control.loc[2, "valid_from"] = None
     with pytest.raises(AnnotationError, match="'C'"):
         control_at(control, "2024-12-01")
+
+
+def test_cells_that_are_not_a_clean_coverage_are_still_merged_correctly():
+    from geo.territory import _coverage_union
+
+    left = shapely.box(0, 0, 1000, 1000)
+    right = shapely.Polygon([(1000, 0), (2000, 0), (2000, 1000), (1000, 1000), (1000, 500)])
+    merged = _coverage_union(np.array([left, right]))  # GEOS refuses the coverage union
+    assert merged.area == pytest.approx(2_000_000)
+    assert merged.geom_type == "Polygon"
