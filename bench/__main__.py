@@ -127,7 +127,30 @@ def run(
         "total_wall_s": round(time.perf_counter() - started, 1),
         "command": "python -m " + " ".join(["bench", *sys.argv[1:]]),
         "machine": machine_info(),
+        "git": _git_state(),
     }
+
+
+def _git_state() -> dict[str, object] | None:
+    """The commit measured, and whether the work tree had uncommitted changes."""
+    import subprocess
+
+    from bench.harness import ROOT
+
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return {"commit": head, "uncommitted_changes": bool(status.strip())}
 
 
 def _load_average() -> list[float] | None:
