@@ -113,7 +113,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(json_values, max_size=5))
 def test_arbitrary_json_features_in_an_areas_file_never_raise(features) -> None:
     data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
