@@ -356,6 +356,8 @@ def read_csv_bytes(
             f"missing required column(s) {', '.join(map(repr, missing))} "
             f"(header is {','.join(header)!r}); the file is not loaded"
         )
+        if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+            reason += " — it looks semicolon- or tab-separated; save it as comma-separated CSV"
         return empty, [*issues, Issue(name, 1, reason)]
     issues.extend(
         Issue(name, 1, f"unknown column {h!r} ignored", "warning")

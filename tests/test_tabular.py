@@ -120,3 +120,10 @@ def test_every_written_row_is_either_loaded_or_reported(rows: list[list[str]]) -
     for number, row in enumerate(rows, start=2):
         if any(cell.strip() for cell in row):
             assert number in loaded | reported, (number, row)
+
+
+def test_semicolon_separated_file_gets_a_hint_to_save_as_comma_separated() -> None:
+    frame, issues = read_csv_bytes(
+        b"place;note\nHoms;x\n", name="c.csv", columns=COLUMNS, required=("place",)
+    )
+    assert frame.empty and "semicolon- or tab-separated" in issues[0].reason
