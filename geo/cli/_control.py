@@ -154,10 +154,12 @@ def report_table(report: object) -> str:
             f"{row.faction:<12}{row.gained_km2:>12.1f}{row.lost_km2:>12.1f}{row.net_km2:>12.1f}"
         )
     lines += ["", f"Places that changed hands: {len(report.changed_hands)}"]
-    for row in report_dict(report)["changed_hands"]:
+    rows = report_dict(report)["changed_hands"]
+    width = max([len(str(row["place"])) for row in rows] + [5])
+    for row in rows:
         source = row["source"] or ""
         lines.append(
-            f"{row['date']}  {row['place']:<24} {row['from_faction'] or '?':>8} -> "
+            f"{row['date']}  {row['place']:<{width}}  {row['from_faction'] or '?':>8} -> "
             f"{row['to_faction']:<8} {source}"
         )
     return "\n".join(lines)
