@@ -336,3 +336,21 @@ def test_import_of_a_missing_file_raises_a_data_file_error(tmp_path: Path) -> No
 
     with pytest.raises(DataFileError, match="cannot read file"):
         import_acled(tmp_path / "absent.csv", factions=pd.DataFrame(FACTIONS_ROWS))
+
+
+def test_imported_acled_upload_joins_with_precision_as_geo_confidence_and_grey_unknown_actors() -> (
+    None
+):
+    from _annotation_helpers import real_geocoder
+
+    from geo.join import AtlasData, join_upload
+
+    data = csv_text(ACLED_COLUMNS, ACLED_ROWS).encode()
+    kind, frame, _ = parse_upload("export.csv", data, factions=_factions())
+    addition = join_upload(kind, frame, geocoder=real_geocoder())
+    geo_conf = addition.events.set_index("id")["geo_confidence"]
+    assert (geo_conf["SYR90001"], geo_conf["SYR90002"]) == (1.0, 0.75)
+    merged = AtlasData.empty().merged(addition)
+    grey = merged.factions.set_index("id").loc["Unidentified Armed Group (Syria)"]
+    assert grey["colour"] == "#808080"
+    assert addition.events.set_index("id").loc["SYR90002", "country"] == "SY"
