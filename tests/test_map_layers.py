@@ -290,3 +290,9 @@ def test_callers_read_offline_mode_from_the_environment_variable() -> None:
     assert offline_from_env({"FRONTLINE_OFFLINE": "true"})
     assert not offline_from_env({"FRONTLINE_OFFLINE": "0"})
     assert not offline_from_env({})
+
+
+def test_a_faction_missing_from_the_table_looks_the_same_in_every_layer() -> None:
+    alone = faction_styles(factions(), extra_ids=["pmf"])["pmf"]
+    with_others = faction_styles(factions(), extra_ids=["isis", "pmf", "aaa"])["pmf"]
+    assert alone == with_others

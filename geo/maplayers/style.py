@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -123,9 +124,12 @@ def faction_styles(
     missing = sorted({str(i) for i in extra_ids if i and str(i) not in known})
     if missing:
         logger.info("factions not in the factions table, drawn with palette colours: %s", missing)
-    rows += [(i, i, "") for i in missing]
     styles: dict[str, FactionStyle] = {}
-    for position, (fid, name, colour) in enumerate(rows):
+    # Table factions are styled by their row; unknown ids by a stable hash of the id, so that
+    # they look the same in every layer whatever else each layer happens to contain.
+    positions = [*range(len(rows)), *(len(rows) + zlib.crc32(i.encode()) % 997 for i in missing)]
+    rows += [(i, i, "") for i in missing]
+    for position, (fid, name, colour) in zip(positions, rows, strict=True):
         if not _HEX.fullmatch(colour.strip()):
             if colour:
                 logger.warning(
