@@ -44,12 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"geo.cli._{name}")
-        except ModuleNotFoundError as err:  # TEMPORARY while subcommands land; removed at integration
-            if err.name != f"geo.cli._{name}":
-                raise
-            continue
+        module = importlib.import_module(f"geo.cli._{name}")
         module.register(subparsers)
     return parser
 
