@@ -240,14 +240,15 @@ class HexBinLayer(MacroElement):
     ----------
     payload : Mapping
         Built by :func:`geo.maplayers.hexbin_payload`: Web-Mercator centres ``x``/``y`` (metres),
-        the hexagon circumradius ``size``, colour class per bin, the colour ramp, and sparse
-        per-bin counts by faction and event type with their label tables.
+        the hexagon circumradius ``size``, colour class per bin, the colour ramp, sparse
+        per-bin counts by faction and event type with their label tables, and the zoom range
+        ``minZoom`` (inclusive) to ``maxZoom`` (exclusive) in which the cells are shown.
 
     Examples
     --------
     >>> HexBinLayer({"x": [], "y": [], "size": 1000.0, "cls": [], "ramp": [], "count": [],
-    ...              "by": []})._name
-    'HexBinLayer'
+    ...              "by": [], "minZoom": 0, "maxZoom": 9}).zoom_range
+    (0, 9)
     """
 
     _template = Template(
@@ -298,7 +299,27 @@ class HexBinLayer(MacroElement):
     L.popup({maxWidth: 320}).setLatLng(e.latlng).setContent(content(e.layer.faRow))
       .openOn(group._map);
   });
-  group.addTo(parent);
+  // Shown only between minZoom (inclusive) and maxZoom (exclusive): coarse cells when zoomed
+  // out, finer ones when zoomed in.
+  var hooked = null;
+  function mapOf() { return (parent instanceof L.Map) ? parent : parent._map; }
+  function sync() {
+    var m = mapOf();
+    if (!m) { return; }
+    var z = m.getZoom(), want = z >= d.minZoom && z < d.maxZoom, has = parent.hasLayer(group);
+    if (want && !has) { parent.addLayer(group); }
+    if (!want && has) { parent.removeLayer(group); }
+  }
+  function attach() {
+    var m = mapOf();
+    if (!m || hooked === m) { return; }
+    hooked = m;
+    m.on('zoomend', sync);
+    sync();
+  }
+  function detach() { if (hooked) { hooked.off('zoomend', sync); hooked = null; } }
+  if (!(parent instanceof L.Map)) { parent.on('add', attach); parent.on('remove', detach); }
+  if (mapOf()) { attach(); } else if (d.minZoom === 0) { parent.addLayer(group); }
 })();
 {% endmacro %}
 """
@@ -308,6 +329,7 @@ class HexBinLayer(MacroElement):
         super().__init__()
         self._name = "HexBinLayer"
         self.edges = list(payload.get("edges", ()))  # type: ignore[union-attr]
+        self.zoom_range = (int(payload.get("minZoom", 0)), int(payload.get("maxZoom", 99)))  # type: ignore[union-attr]
         for colour in payload["ramp"]:  # type: ignore[union-attr]
             _check_colour(colour)
         self.payload_json = script_json(payload)

@@ -138,6 +138,20 @@ def _click_at(page: object, lat: float, lon: float, *, on: str = "path") -> None
     page.mouse.click(x, y)
 
 
+def _cell_height_px(page: object, lat: float, lon: float) -> float:
+    """On-screen height of the SVG path drawn at (lat, lon)."""
+    return page.evaluate(
+        f"""([lat, lon]) => {{
+            const m = {_MAP_JS};
+            m.closePopup();
+            const p = m.latLngToContainerPoint([lat, lon]);
+            const r = m.getContainer().getBoundingClientRect();
+            return document.elementFromPoint(p.x + r.left, p.y + r.top).getBBox().height;
+        }}""",
+        [lat, lon],
+    )
+
+
 def _popup_text(page: object) -> str:
     page.wait_for_selector(".leaflet-popup-content")
     return page.inner_text(".leaflet-popup-content")
@@ -234,6 +248,12 @@ def test_hexagon_cells_open_a_popup_with_counts_per_faction_and_event_type(
     text = _popup_text(page)
     assert "1 events in this cell" in text
     assert "HTS-led opposition" in text and "Battles" in text
+    coarse_px = _cell_height_px(page, *HOMS)
+    _view(page, *HOMS, 14)  # finer cells take over when zoomed in
+    _click_at(page, *HOMS)
+    assert "1 events in this cell" in _popup_text(page)
+    # 5 zoom levels = 32x larger on screen; a fine cell is a third of a coarse one
+    assert _cell_height_px(page, *HOMS) / coarse_px == pytest.approx(32 / 3, rel=0.05)
     assert hexagons.page_errors == []
 
 

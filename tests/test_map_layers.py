@@ -142,9 +142,20 @@ def test_events_without_coordinates_are_left_out_and_counted_in_the_layer_name(c
 def test_more_events_than_max_points_are_drawn_as_hexagons_not_markers() -> None:
     group = event_layer(events(), factions=factions(), max_points=2)
     assert _children(group, PointSymbols) == []
-    (hexes,) = _children(group, HexBinLayer)
-    assert sum(json.loads(hexes.payload_json)["count"]) == 3
     assert group.layer_name == "Events (3, in hexagons)"
+    for hexes in _children(group, HexBinLayer):
+        assert sum(json.loads(hexes.payload_json)["count"]) == 3
+
+
+def test_zooming_in_swaps_coarse_hexagons_for_cells_a_third_as_wide() -> None:
+    group = event_layer(pd.concat([events()] * 10), factions=factions(), max_points=5)
+    levels = sorted(_children(group, HexBinLayer), key=lambda h: h.zoom_range)
+    coarse, fine = (json.loads(h.payload_json) for h in levels)
+    assert levels[0].zoom_range[0] == 0
+    assert levels[0].zoom_range[1] == levels[1].zoom_range[0], "a zoom with no cells at all"
+    assert fine["size"] == pytest.approx(coarse["size"] / 3)
+    assert fine["edges"] == coarse["edges"], "one legend must fit both levels"
+    assert sum(fine["count"]) == sum(coarse["count"]) == 30
 
 
 def test_hexagon_popups_count_events_per_faction_name_and_event_type() -> None:

@@ -15,19 +15,21 @@ a small table of (glyph, colour, border) combinations. Markers are created clien
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import folium
 import numpy as np
 import pandas as pd
 
 from geo.errors import DataFileError
-from geo.eventagg import count_by, hex_bins
+from geo.eventagg import count_by, default_hex_size, hex_bins
 from geo.mapelements import HexBinLayer, PointSymbols
 from geo.maplayers.style import FactionStyle, event_glyph, faction_styles
 
 __all__ = [
     "COUNT_RAMP",
+    "FINE_ZOOM_PX",
+    "MAX_FINE_CELLS",
     "crossing_layer",
     "event_layer",
     "event_payload",
@@ -41,6 +43,10 @@ _SCALE = 10_000  # coordinates travel as round(deg * 1e4)
 _UNKNOWN = FactionStyle(id="", name="Unknown", colour="#777777", dash="", border="solid")
 #: Sequential, colour-blind safe ramp (viridis) for hexagon counts, few -> many.
 COUNT_RAMP: tuple[str, ...] = ("#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154")
+#: Fine hexagons appear from the zoom at which they are this many pixels wide.
+FINE_ZOOM_PX = 22
+#: Above this many fine cells, only the coarse level is drawn (keeps the page light).
+MAX_FINE_CELLS = 30_000
 _STATUS_COLOURS = {"open": "#009E73", "closed": "#D55E00", "unknown": "#777777"}
 
 
@@ -168,9 +174,17 @@ def event_payload(events: pd.DataFrame, *, styles: Mapping[str, FactionStyle]) -
 
 
 def hexbin_payload(
-    events: pd.DataFrame, *, styles: Mapping[str, FactionStyle], size_m: float | None = None
+    events: pd.DataFrame,
+    *,
+    styles: Mapping[str, FactionStyle],
+    size_m: float | None = None,
+    edges: Sequence[int] | None = None,
+    zoom_range: tuple[int, int] = (0, 99),
 ) -> dict:
     """The payload of :class:`geo.mapelements.HexBinLayer`: counts per cell, faction and type.
+
+    ``edges`` are the count class limits (default: from these counts); ``zoom_range`` the
+    zooms (from inclusive, to exclusive) at which the cells are shown.
 
     >>> ev = pd.DataFrame({"lat": [35.0, 35.0], "lon": [40.0, 40.0], "faction": ["a", "b"],
     ...                    "event_type": ["Battles", "Battles"]})
@@ -204,7 +218,7 @@ def hexbin_payload(
                 "counts": sparse.counts.tolist(),
             }
         )
-    edges = _count_edges(bins.count)
+    edges = _count_edges(bins.count) if edges is None else np.asarray(edges, dtype=int)
     cls = np.clip(np.searchsorted(edges[1:-1], bins.count, side="right"), 0, len(COUNT_RAMP) - 1)
     return {
         "x": np.round(bins.x, 1).tolist(),
@@ -215,7 +229,31 @@ def hexbin_payload(
         "ramp": list(COUNT_RAMP),
         "edges": edges.tolist(),
         "by": by,
+        "minZoom": int(zoom_range[0]),
+        "maxZoom": int(zoom_range[1]),
     }
+
+
+def _hex_levels(events: pd.DataFrame, *, styles: Mapping[str, FactionStyle]) -> list[dict]:
+    """Coarse hexagons when zoomed out, cells a third as wide from :data:`FINE_ZOOM_PX` up.
+
+    Both levels share the coarse level's count classes, so one legend fits both. The fine
+    level is left out when it would have more than :data:`MAX_FINE_CELLS` cells.
+    """
+    lat, lon = _latlon(events, "events")
+    coarse_size = default_hex_size(lat=lat, lon=lon)
+    fine_size = coarse_size / 3
+    # Zoom at which a fine cell is FINE_ZOOM_PX wide (156543 m/px at zoom 0 in Web Mercator).
+    switch = int(np.ceil(np.log2(FINE_ZOOM_PX * 156_543.03 / (2 * fine_size))))
+    coarse = hexbin_payload(events, styles=styles, size_m=coarse_size, zoom_range=(0, switch))
+    fine = hexbin_payload(
+        events, styles=styles, size_m=fine_size, edges=coarse["edges"], zoom_range=(switch, 99)
+    )
+    if len(fine["count"]) > MAX_FINE_CELLS:
+        logger.info("%d fine hexagons is too many; coarse cells at every zoom", len(fine["count"]))
+        coarse["maxZoom"] = 99
+        return [coarse]
+    return [coarse, fine]
 
 
 def _count_edges(count: np.ndarray) -> np.ndarray:
@@ -264,7 +302,8 @@ def event_layer(
     suffix = f", {dropped:,} without coordinates" if dropped else ""
     if len(events) > max_points:
         group = folium.FeatureGroup(name=f"{name} ({len(events):,}, in hexagons{suffix})")
-        HexBinLayer(hexbin_payload(events, styles=styles)).add_to(group)
+        for payload in _hex_levels(events, styles=styles):
+            HexBinLayer(payload).add_to(group)
     else:
         group = folium.FeatureGroup(name=f"{name} ({len(events):,}{suffix})")
         PointSymbols(event_payload(events, styles=styles), cluster=cluster).add_to(group)
