@@ -46,7 +46,7 @@ COUNT_RAMP: tuple[str, ...] = ("#fde725", "#7ad151", "#22a884", "#2a788e", "#414
 #: Fine hexagons appear from the zoom at which they are this many pixels wide.
 FINE_ZOOM_PX = 22
 #: Above this many fine cells, only the coarse level is drawn (keeps the page light).
-MAX_FINE_CELLS = 30_000
+MAX_FINE_CELLS = 12_000
 _STATUS_COLOURS = {"open": "#009E73", "closed": "#D55E00", "unknown": "#777777"}
 
 
