@@ -50,9 +50,12 @@ _EXPORTS: dict[str, str] = {
     "AtlasData": "geo.join",
     "join_annotations": "geo.join",
     "load_atlas": "geo.join",
+    "join_upload": "geo.join",
     # geo.formats
     "read_table": "geo.formats",
     "write_table": "geo.formats",
+    "read_events": "geo.formats",
+    "write_events": "geo.formats",
     # geo.importers
     "import_acled": "geo.importers",
     "import_ucdp": "geo.importers",
@@ -60,6 +63,7 @@ _EXPORTS: dict[str, str] = {
     "country_shapes": "geo.borders",
     "border_lines": "geo.borders",
     "border_crossings": "geo.borders",
+    "geodesic_length_km": "geo.borders",
     # geo.control
     "ControlSnapshot": "geo.control",
     "ChangeReport": "geo.control",
@@ -69,11 +73,13 @@ _EXPORTS: dict[str, str] = {
     "control_snapshot": "geo.control",
     "change_between": "geo.control",
     "area_series": "geo.control",
+    "changed_hands": "geo.control",
     # geo.filters
     "filter_events": "geo.filters",
     # geo.mapping
     "build_map": "geo.mapping",
     "map_feature_groups": "geo.mapping",
+    "offline_from_env": "geo.mapping",
     # geo.assets
     "install_static": "geo.assets",
     "localize": "geo.assets",
@@ -88,6 +94,7 @@ _EXPORTS: dict[str, str] = {
     "DraftEvent": "geo.geoparse",
     # geo.synth
     "synthetic_events": "geo.synth",
+    "synthetic_control": "geo.synth",
     # geo.viewstate
     "ViewState": "geo.viewstate",
     "parse_query_params": "geo.viewstate",
