@@ -57,19 +57,23 @@ def main() -> None:
         "Control, frontlines and events in Syria and along the Iraq–Syria border, "
         "27 Nov – 15 Dec 2024. Every claim carries its source and a confidence."
     )
-    for problem in st.session_state.get("view_problems", ()):
-        st.warning(problem)
-    if filters.selects_nothing:
-        st.info("A filter has nothing selected, so no events are shown.")
+    # Containers keep the map's place in the page whatever they hold: an element appearing
+    # above the map would move it, and Streamlit would remount its iframe (losing the view).
+    with st.container():
+        for problem in st.session_state.get("view_problems", ()):
+            st.warning(problem)
+        if filters.selects_nothing:
+            st.info("A filter has nothing selected, so no events are shown.")
 
     shown = filtered_events(atlas, filters)
     snap = derived.snapshot(atlas, key, filters.date)
     areas = derived.area_table(atlas, key, options.min_date, options.max_date)
     change = derived.changes(atlas, key, filters.start, filters.end)
 
-    panels.render_metrics(
-        shown, filters=filters, change=change, areas=areas, factions=atlas.factions
-    )
+    with st.container():
+        panels.render_metrics(
+            shown, filters=filters, change=change, areas=areas, factions=atlas.factions
+        )
     map_col, detail_col = st.columns([3, 1])
     with map_col:
         clicked = render_map(atlas, snap=snap, shown=shown, layers=filters.layers)
