@@ -97,7 +97,7 @@ def write_table(gdf: gpd.GeoDataFrame, path: Path | str) -> Path:
             frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name, errors="ignore"))
             frame.to_csv(path, index=False, date_format="%Y-%m-%d", lineterminator="\n")
         elif kind == "parquet":
-            gdf.to_parquet(path, index=False)
+            gdf.to_parquet(path, index=False, geometry_encoding=_parquet_encoding(gdf))
         else:
             driver = "GeoJSON" if kind == "geojson" else "GPKG"
             out = gdf.copy()
@@ -111,6 +111,24 @@ def write_table(gdf: gpd.GeoDataFrame, path: Path | str) -> Path:
     except (OSError, ValueError) as err:
         raise DataFileError(f"{path}: cannot write {kind} ({err})") from err
     return path
+
+
+def _parquet_encoding(gdf: gpd.GeoDataFrame) -> Literal["geoarrow", "WKB"]:
+    """Native GeoArrow encoding (read back without WKB parsing) when the geometries allow it.
+
+    GeoArrow holds one geometry type per column (a type and its multi-part form mix); an
+    all-missing column or mixed types (points with polygons) fall back to WKB.
+    """
+    import shapely
+
+    if not _has_geometry(gdf):
+        return "WKB"
+    kind = shapely.GeometryType
+    single = {kind.MULTIPOINT: kind.POINT, kind.MULTILINESTRING: kind.LINESTRING}
+    single[kind.MULTIPOLYGON] = kind.POLYGON
+    present = np.unique(shapely.get_type_id(gdf.geometry.to_numpy())).tolist()
+    kinds = {single.get(kind(t), kind(t)) for t in present if t != kind.MISSING}
+    return "geoarrow" if len(kinds) == 1 and kinds <= set(single.values()) else "WKB"
 
 
 def read_table(path: Path | str) -> gpd.GeoDataFrame:
@@ -139,46 +157,72 @@ def read_table(path: Path | str) -> gpd.GeoDataFrame:
 
 
 def _restore_types(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Give ``gdf`` (fresh from a reader, so changed in place) the shared dtypes and geometry.
+
+    Columns whose dtype already matches are left alone: a GeoParquet file this project wrote
+    needs no cast at all, so reading it copies nothing.
+    """
     import geopandas as gpd
+
+    has_geometry = _has_geometry(gdf)
+    geometry_name = gdf.geometry.name if has_geometry else None
+    for col in gdf.columns:
+        if col != geometry_name:
+            restored = _restored_column(col, gdf[col])
+            if restored is not None:
+                gdf[col] = restored
+    if not has_geometry:
+        return gpd.GeoDataFrame(gdf, geometry=_points_from_columns(gdf), crs="EPSG:4326")
+    if gdf.crs is None:
+        gdf = gdf.set_crs("EPSG:4326")
+    if geometry_name != "geometry" or gdf.columns[-1] != "geometry":  # the shared schema's place
+        geometry = gdf.geometry.rename("geometry")
+        gdf = gpd.GeoDataFrame(gdf.drop(columns=geometry_name), geometry=geometry)
+    empty = gdf.geometry.is_empty.to_numpy()
+    if empty.any():  # an empty point is no position: store it as missing
+        gdf.loc[empty, "geometry"] = None
+    return gdf.to_crs("EPSG:4326") if gdf.crs.to_epsg() != 4326 else gdf
+
+
+def _restored_column(name: str, column: pd.Series) -> pd.Series | None:
+    """Return ``column`` cast to its shared dtype, or ``None`` when it already has it."""
+    if name in _DATE_COLUMNS:
+        if column.dtype == "datetime64[ns]":
+            return None
+        dates = pd.to_datetime(column.replace("", None), errors="coerce", format="ISO8601")
+        dates = dates.dt.tz_localize(None) if dates.dt.tz else dates
+        return dates.astype("datetime64[ns]")
+    if name in _FLOAT_COLUMNS:
+        if column.dtype == "float64":
+            return None
+        return pd.to_numeric(column.replace("", None), errors="coerce").astype("float64")
+    if name in _INT_COLUMNS:
+        if column.dtype == "int64":
+            return None
+        return pd.to_numeric(column, errors="coerce").astype("int64")
+    if column.dtype == object or pd.api.types.is_string_dtype(column):
+        if column.dtype == "str" and not column.isna().any():
+            return None
+        return column.astype("str").where(column.notna(), "").astype("str")
+    return None
+
+
+def _points_from_columns(frame: pd.DataFrame) -> np.ndarray:
+    """Points from the ``lat``/``lon`` columns (missing where either is NaN), else all missing."""
     import shapely
 
-    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name) if _has_geometry(gdf) else gdf)
-    for col in frame.columns:
-        if col in _DATE_COLUMNS:
-            frame[col] = pd.to_datetime(
-                frame[col].replace("", None), errors="coerce", format="ISO8601"
-            )
-            frame[col] = frame[col].dt.tz_localize(None) if frame[col].dt.tz else frame[col]
-            frame[col] = frame[col].astype("datetime64[ns]")
-        elif col in _FLOAT_COLUMNS:
-            frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce").astype(
-                "float64"
-            )
-        elif col in _INT_COLUMNS:
-            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("int64")
-        elif frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-            frame[col] = frame[col].astype("str").where(frame[col].notna(), "").astype("str")
-    if _has_geometry(gdf):
-        geometry = gdf.geometry.to_numpy()
-        crs = gdf.crs or "EPSG:4326"
-    elif {"lat", "lon"} <= set(frame.columns):
-        lat, lon = frame["lat"].to_numpy(), frame["lon"].to_numpy()
-        geometry = shapely.points(lon, lat)  # tables carry (lat, lon); shapely takes x = lon
-        geometry[np.isnan(lat) | np.isnan(lon)] = None
-        crs = "EPSG:4326"
-    else:
-        geometry = np.full(len(frame), None, dtype=object)
-        crs = "EPSG:4326"
-    geometry = np.where(shapely.is_empty(geometry) & ~shapely.is_missing(geometry), None, geometry)
-    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, index=frame.index, crs=crs))
-    return out.to_crs("EPSG:4326") if out.crs.to_epsg() != 4326 else out
+    if not {"lat", "lon"} <= set(frame.columns):
+        return np.full(len(frame), None, dtype=object)
+    lat, lon = frame["lat"].to_numpy(), frame["lon"].to_numpy()
+    geometry = shapely.points(lon, lat)  # tables carry (lat, lon); shapely takes x = lon
+    geometry[np.isnan(lat) | np.isnan(lon)] = None
+    return geometry
 
 
 def _has_geometry(gdf: pd.DataFrame) -> bool:
-    return (
-        isinstance(gdf, __import__("geopandas").GeoDataFrame)
-        and gdf._geometry_column_name in gdf.columns
-    )
+    import geopandas as gpd
+
+    return isinstance(gdf, gpd.GeoDataFrame) and gdf._geometry_column_name in gdf.columns
 
 
 def read_events(path: Path | str) -> gpd.GeoDataFrame:

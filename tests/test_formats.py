@@ -80,3 +80,67 @@ def test_read_events_refuses_a_table_without_the_events_columns(
     path = write_table(atlas.control, tmp_path / "control.parquet")
     with pytest.raises(DataFileError, match="missing column"):
         read_events(path)
+
+
+def _geo_metadata(path: Path) -> dict:
+    import json
+
+    import pyarrow.parquet as pq
+
+    return json.loads(pq.read_schema(path).metadata[b"geo"])
+
+
+def test_parquet_events_are_written_in_native_geoarrow_point_encoding(
+    atlas: AtlasData, tmp_path: Path
+) -> None:
+    path = write_events(atlas.events, tmp_path / "events.parquet")
+    assert _geo_metadata(path)["columns"]["geometry"]["encoding"] == "point"
+
+
+def test_parquet_files_in_the_older_wkb_encoding_still_read_the_same(
+    atlas: AtlasData, tmp_path: Path
+) -> None:
+    path = tmp_path / "old.parquet"
+    atlas.events.to_parquet(path, index=False, geometry_encoding="WKB")
+    assert _geo_metadata(path)["columns"]["geometry"]["encoding"] == "WKB"
+    back = read_events(path)
+    assert list(back.columns) == list(EVENT_SCHEMA)
+    _same(atlas.events, back)
+
+
+def test_parquet_with_points_and_polygons_falls_back_to_wkb_and_round_trips(
+    tmp_path: Path,
+) -> None:
+    import geopandas as gpd
+    import shapely
+
+    mixed = gpd.GeoDataFrame(
+        {"place": ["Homs", "Hama governorate"]},
+        geometry=[shapely.Point(36.71, 34.73), shapely.box(36.5, 35.0, 37.0, 35.3)],
+        crs="EPSG:4326",
+    )
+    path = write_table(mixed, tmp_path / "mixed.parquet")
+    assert _geo_metadata(path)["columns"]["geometry"]["encoding"] == "WKB"
+    assert list(read_table(path).geometry.geom_type) == ["Point", "Polygon"]
+
+
+def test_parquet_with_only_unplaced_rows_round_trips_as_missing_geometry(
+    atlas: AtlasData, tmp_path: Path
+) -> None:
+    unplaced = atlas.events[atlas.events.geometry.isna()]
+    assert len(unplaced) >= 1
+    back = read_events(write_events(unplaced, tmp_path / "unplaced.parquet"))
+    assert len(back) == len(unplaced) and back.geometry.isna().all()
+
+
+def test_an_empty_point_reads_back_as_a_missing_position(tmp_path: Path) -> None:
+    import geopandas as gpd
+    import shapely
+
+    gdf = gpd.GeoDataFrame(
+        {"place": ["Homs", "nowhere"]},
+        geometry=[shapely.Point(36.71, 34.73), shapely.Point()],
+        crs="EPSG:4326",
+    )
+    back = read_table(write_table(gdf, tmp_path / "empty.parquet"))
+    assert list(back.geometry.isna()) == [False, True]
