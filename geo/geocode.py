@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +58,11 @@ _FUZZY_TWO_EDITS_FROM = 10  # keys this long may be two edits (a transposition i
 _EARTH_RADIUS_KM = 6371.0088
 _SAME_PLACE_KM = 25.0  # candidates closer than this are one place for ambiguity purposes
 _NAMESAKE_KM = 250.0  # a region and a same-named place this close are city and governorate
+_CLOSER_SPELLING_ELSEWHERE = 0.55  # confidence cap when a rival abroad is spelled closer
+_QUALIFIER_KM = 100.0  # a "Name (Qualifier)" match farther than this from the qualifier is doubtful
 _ACRONYM = re.compile(r"^[A-Z]{2,5}s?$")
+_QUALIFIED = re.compile(r"^(?P<base>[^()]*\S)\s*\((?P<qualifier>[^()]*\S[^()]*)\)$")
+_QUOTES = re.compile(r"['`´ʹʻʼʽʾʿˈ‘’‚‛′]")
 _RAW = re.compile(r"[^a-z0-9]+")
 _HINT_LAST_WORDS: frozenset[str] = frozenset()  # filled below, after _KIND_HINTS
 
@@ -119,6 +123,24 @@ class GeocodeResult:
 
 def _raw_form(text: str) -> str:
     return " ".join(_RAW.sub(" ", anyascii(text).lower()).split())
+
+
+def _spelled(text: str) -> str:
+    """Letters and digits of ``text`` in ASCII, lower case: spelling, not a folded key."""
+    return _RAW.sub("", _QUOTES.sub("", anyascii(text)).lower())
+
+
+def _spelling_match(query: str, names: np.ndarray, aliases: np.ndarray) -> np.ndarray:
+    """Per candidate: 2 if its own name is spelled like ``query``, 1 if the matched alias is,
+    else 0 (the match rests on the folded key alone).
+
+    >>> _spelling_match("Suran", np.array(["Şūrān", "Soran"]), np.array(["Suran", "Soran"]))
+    array([2, 0])
+    """
+    wanted = _spelled(query)
+    own = np.array([_spelled(str(n)) == wanted for n in names], dtype=bool)  # a few candidates
+    alias = np.array([_spelled(str(a)) == wanted for a in aliases], dtype=bool)
+    return np.where(own, 2, np.where(alias, 1, 0)).astype(np.int64)
 
 
 def _haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> np.ndarray:
@@ -355,6 +377,29 @@ class Geocoder:
             )
         mask = self._candidate_mask(countries, bbox)
         readings = _parse_query(stripped)
+        found = self._exact(name, readings, mask, context, anchor=None)
+        if found is not None:
+            return found
+        qualified = _QUALIFIED.match(stripped)
+        if qualified is not None:  # "Suran (Hama)": the base name, placed near the qualifier
+            return self._qualified(name, qualified, countries, bbox, context)
+        first = readings[-1]
+        if first.org_like or first.acronym:
+            return GeocodeResult.unresolved(
+                name, "not a place: looks like an organisation or acronym"
+            )
+        return self._fuzzy(name, first, mask, context)
+
+    def _exact(
+        self,
+        name: str,
+        readings: list[_Query],
+        mask: np.ndarray,
+        context: tuple[tuple[float, float], ...],
+        *,
+        anchor: tuple[float, float] | None,
+    ) -> GeocodeResult | None:
+        """Rank the candidates of the first reading whose folded keys name a place, or None."""
         for reading in readings:
             for i, k in enumerate(query_keys(reading.text)):
                 rows, aliases = self._gaz.candidates(k)
@@ -375,13 +420,45 @@ class Geocoder:
                     quality = 1.0 if i == 0 else 0.95
                     if reading.modified:
                         quality *= 0.9
-                    return self._rank(name, rows[keep], aliases[keep], quality, reading, context)
-        first = readings[-1]
-        if first.org_like or first.acronym:
-            return GeocodeResult.unresolved(
-                name, "not a place: looks like an organisation or acronym"
-            )
-        return self._fuzzy(name, first, mask, context)
+                    return self._rank(
+                        name, rows[keep], aliases[keep], quality, reading, context, anchor=anchor
+                    )
+        return None
+
+    def _qualified(
+        self,
+        name: str,
+        qualified: re.Match[str],
+        countries: tuple[str, ...] | None,
+        bbox: tuple[float, float, float, float] | None,
+        context: tuple[tuple[float, float], ...],
+    ) -> GeocodeResult:
+        """Resolve "Base (Qualifier)": a country qualifier filters, a place qualifier anchors."""
+        base, qualifier = qualified.group("base"), qualified.group("qualifier")
+        code = _QUALIFIER_COUNTRIES.get(normalize_name(qualifier))
+        anchor: tuple[float, float] | None = None
+        if code is not None:
+            if countries and code not in countries:
+                return GeocodeResult.unresolved(
+                    name, f"qualifier {qualifier!r} is outside the countries {list(countries)}"
+                )
+            countries = (code,)
+        else:
+            where = self._offline(qualifier, countries, bbox, ())
+            if not where.resolved:
+                return GeocodeResult.unresolved(
+                    name, f"qualifier {qualifier!r} not placed ({where.reason})"
+                )
+            anchor = (float(where.lat), float(where.lon))  # type: ignore[arg-type]
+        mask = self._candidate_mask(countries, bbox)
+        readings = _parse_query(base)
+        found = self._exact(name, readings, mask, context, anchor=anchor)
+        if found is None:
+            found = self._fuzzy(name, readings[-1], mask, context, anchor=anchor)
+        if not found.resolved:
+            return found
+        why = "; ".join(r for r in (found.reason, f"read as {base!r} in {qualifier!r}") if r)
+        return replace(found, reason=why)
 
     def _candidate_mask(
         self, countries: tuple[str, ...] | None, bbox: tuple[float, float, float, float] | None
@@ -401,7 +478,13 @@ class Geocoder:
         return mask
 
     def _fuzzy(
-        self, name: str, reading: _Query, mask: np.ndarray, context: tuple[tuple[float, float], ...]
+        self,
+        name: str,
+        reading: _Query,
+        mask: np.ndarray,
+        context: tuple[tuple[float, float], ...],
+        *,
+        anchor: tuple[float, float] | None = None,
     ) -> GeocodeResult:
         from rapidfuzz import fuzz, process  # only needed for misses
         from rapidfuzz.distance import OSA
@@ -436,7 +519,9 @@ class Geocoder:
         if not keep.any():
             return GeocodeResult.unresolved(name, "no gazetteer match in the allowed countries/box")
         quality = 0.9 * best / 100.0
-        return self._rank(name, rows[keep], aliases[keep], quality, reading, context, fuzzy=True)
+        return self._rank(
+            name, rows[keep], aliases[keep], quality, reading, context, fuzzy=True, anchor=anchor
+        )
 
     def _pool(self, letter: str, length: int) -> list[str]:
         # Fuzzy matching only reaches the places of the first two region countries (Syria
@@ -461,9 +546,10 @@ class Geocoder:
         context: tuple[tuple[float, float], ...],
         *,
         fuzzy: bool = False,
+        anchor: tuple[float, float] | None = None,
     ) -> GeocodeResult:
         gaz = self._gaz
-        if rows.size == 1:  # the common case: one candidate, nothing to weigh
+        if rows.size == 1 and anchor is None:  # the common case: one candidate, nothing to weigh
             return self._result(name, int(rows[0]), str(aliases[0]), quality, reading, [], fuzzy)
         kinds = np.asarray(gaz.kind)[rows]
         is_region = np.asarray(gaz.is_region)[rows]
@@ -473,8 +559,14 @@ class Geocoder:
         # namesakes: the place wins unless the query names a region, and they are not rivals.
         namesake = (is_region[:, None] != is_region[None, :]) & (dist < _NAMESAKE_KM)
         score = self._static_prior[rows].copy()
+        names = np.asarray(gaz.name)[rows]
+        spelling = np.zeros(rows.size, dtype=np.int64)
         if not fuzzy:  # the place's own name is a stronger match than one of its alternates
-            score += 0.08 * ((aliases == np.asarray(gaz.name)[rows]) | self._curated[rows])
+            score += 0.08 * ((aliases == names) | self._curated[rows])
+            # ... and its own name letter for letter beats the same folded key: "Suran" is
+            # Şūrān (Syria) before Soran (Iraq), though both fold to one key.
+            spelling = _spelling_match(reading.text, names, aliases)
+            score += 0.10 * (spelling == 2)
         if reading.hint:
             score += np.where(np.isin(kinds, list(reading.hint)), 0.40, -0.10)
         if "region" not in reading.hint:
@@ -484,15 +576,34 @@ class Geocoder:
             near = _haversine_km(lat[:, None], lon[:, None], points[None, :, 0], points[None, :, 1])
             near = near.min(axis=1)
             score += 0.25 * np.exp(-near / 150.0)
+        if anchor is not None:  # an explicit qualifier ("Suran (Hama)") weighs more than context
+            from_anchor = _haversine_km(lat, lon, anchor[0], anchor[1])
+            score += 0.45 * np.exp(-from_anchor / 100.0)
         best = int(np.argmax(score))
         confidence = quality
         reasons = []
-        rivals = score[(dist[best] > _SAME_PLACE_KM) & ~namesake[best]]
+        far = (dist[best] > _SAME_PLACE_KM) & ~namesake[best]
+        rivals = score[far]
         if rivals.size:
             margin = float(score[best] - rivals.max())
             if margin < 0.15:
                 confidence *= 0.6 + 0.4 * max(margin, 0.0) / 0.15
                 reasons.append(f"ambiguous: {rivals.size + 1} places share this name")
+        # A place in another top-region country spelled closer to the query than the winner (its
+        # own name letter for letter, where the winner only has it as an alias or folded) lost
+        # on priors alone: two strong candidates in different countries, so say it is doubtful.
+        countries = np.asarray(gaz.country)[rows]
+        closer = far & (spelling > spelling[best]) & (countries != countries[best])
+        closer &= self._in_top[rows]  # Syria and Iraq by default: elsewhere a curated alias rules
+        if closer.any():
+            other = int(np.flatnonzero(closer)[0])
+            confidence = min(confidence, quality * _CLOSER_SPELLING_ELSEWHERE)
+            reasons.append(
+                f"ambiguous: {names[other]!r} ({countries[other]}) is spelled exactly so"
+            )
+        if anchor is not None and from_anchor[best] > _QUALIFIER_KM:
+            confidence *= 0.6
+            reasons.append(f"{from_anchor[best]:.0f} km from its qualifier")
         return self._result(
             name, int(rows[best]), str(aliases[best]), confidence, reading, reasons, fuzzy
         )
@@ -675,6 +786,16 @@ _COUNTRY_NAMES: tuple[str, ...] = (
     "Kuwait", "Bahrain", "United Arab Emirates", "UAE", "Oman", "Yemen", "Libya", "France",
     "Germany", "China", "Ukraine", "Cyprus", "Greece", "Armenia", "Azerbaijan", "Georgia",
 )  # fmt: skip
+
+#: Country qualifiers of "Name (Country)": a folded key -> ISO2 code.
+_QUALIFIER_COUNTRIES: dict[str, str] = {
+    normalize_name(n): code
+    for n, code in (
+        ("Syria", "SY"), ("Iraq", "IQ"), ("Turkey", "TR"), ("Türkiye", "TR"), ("Jordan", "JO"),
+        ("Lebanon", "LB"), ("Israel", "IL"), ("Iran", "IR"), ("Saudi Arabia", "SA"),
+        ("SY", "SY"), ("IQ", "IQ"), ("TR", "TR"), ("JO", "JO"), ("LB", "LB"),
+    )
+}  # fmt: skip
 
 #: Words that mark a name as an organisation or group: such a query never fuzzy-matches and
 #: only resolves through an exact curated (places.csv) alias.

@@ -60,7 +60,7 @@ DISTRICT_CENTRES = [
     "Al-Suqaylabiyah", "Salamiyah", "Al-Mukharram", "Al-Qusayr", "Ar-Rastan", "Palmyra",
     "Talkalakh", "Al-Haffah", "Jableh", "Qardaha", "Baniyas", "Dreikish", "Safita", "Sheikh Badr",
     "Douma", "Al-Qutayfah", "At-Tall", "Yabroud", "An-Nabk", "Qatana", "Az-Zabadani", "Darayya",
-    "Qudsaya", "Izra", "As-Sanamayn", "Salkhad", "Shahba", "Tell Abyad", "Tabqa", "Al-Mayadin",
+    "Qudsaya", "Izra", "As-Sanamayn", "Salkhad", "Shahba (Suwayda)", "Tell Abyad", "Tabqa", "Al-Mayadin",
     "Al-Bukamal", "Qamishli", "Al-Malikiyah", "Ras al-Ain",
 ]  # fmt: skip
 ISO_DATE = r"\d{4}-\d{2}-\d{2}"
@@ -426,8 +426,8 @@ def test_on_3_december_hama_is_still_government_held_and_the_front_is_north_of_i
     held = holder_on(control, "2024-12-03")
     assert held["Hama"] == "gov"
     assert held["Murak"] == "hts" and held["Khan Shaykhun"] == "hts"
-    assert {held["Suran"], held["Taybat al-Imam"]} == {"gov"}
-    assert holder_on(control, "2024-12-05")["Suran"] == "hts"
+    assert {held["Suran (Hama)"], held["Taybat al-Imam"]} == {"gov"}
+    assert holder_on(control, "2024-12-05")["Suran (Hama)"] == "hts"
 
 
 def test_on_9_december_the_former_government_holds_no_place(control):
@@ -499,23 +499,65 @@ def test_russia_keeps_its_bases_on_the_coast(control):
 # --- control areas --------------------------------------------------------------------------
 
 
-def test_al_tanf_zone_is_a_55_km_geodesic_circle_around_the_garrison(areas, control):
-    assert areas["type"] == "FeatureCollection"
+def _tanf_zone(areas):
     (tanf,) = [f for f in areas["features"] if "al-Tanf" in f["properties"]["note"]]
+    return tanf
+
+
+def _garrison() -> tuple[float, float]:
+    places = _read("places.csv").set_index("id")
+    return float(places.at["site_tanf_garrison", "lat"]), float(
+        places.at["site_tanf_garrison", "lon"]
+    )
+
+
+def test_al_tanf_zone_is_the_55_km_circle_around_the_garrison_cut_to_syria(areas):
+    import shapely
+    from shapely.geometry import shape
+
+    from geo.borders import country_shapes
+
+    assert areas["type"] == "FeatureCollection"
+    tanf = _tanf_zone(areas)
     props = tanf["properties"]
     assert set(props) == {"faction", "valid_from", "valid_to", "source", "confidence", "note"}
     assert props["faction"] == "sfa" and props["valid_to"] is None
+    assert "clipped to Syria" in props["note"] and "55 km" in props["note"]
     assert tanf["geometry"]["type"] == "Polygon"
     ring = tanf["geometry"]["coordinates"][0]
-    assert len(ring) >= 65 and ring[0] == ring[-1]
-    garrison = control[control["place"] == "Al-Tanf garrison"].iloc[0]
-    lat0, lon0 = float(garrison["lat"]), float(garrison["lon"])
+    assert ring[0] == ring[-1]
+    lat0, lon0 = _garrison()
     lons, lats = zip(*ring, strict=True)  # GeoJSON order is [lon, lat]
     _, _, dist = GEOD.inv([lon0] * len(ring), [lat0] * len(ring), lons, lats)
-    assert max(abs(d - 55_000) for d in dist) < 25
+    assert max(dist) < 55_025  # nothing beyond the 55 km circle
+    assert sum(abs(d - 55_000) < 25 for d in dist) >= 30  # the Syrian arc of the circle is kept
     area, _ = GEOD.polygon_area_perimeter(lons, lats)
-    assert abs(area) == pytest.approx(math.pi * 55_000**2, rel=0.01)
     assert area > 0  # counter-clockwise exterior ring, as RFC 7946 asks
+    # The circle cut to Syria's Natural Earth outline, rebuilt here: the same polygon.
+    az = [i * 5.0 for i in range(72)]
+    clons, clats, _ = GEOD.fwd([lon0] * 72, [lat0] * 72, az, [55_000.0] * 72)
+    syria = country_shapes(["SY"]).geometry.iloc[0]
+    expected = shapely.intersection(shapely.Polygon(zip(clons, clats, strict=True)), syria)
+    zone = shape(tanf["geometry"])
+    expected_km2 = abs(GEOD.geometry_area_perimeter(expected)[0]) / 1e6
+    assert area / 1e6 == pytest.approx(expected_km2, rel=0.005)
+    differ_km2 = abs(GEOD.geometry_area_perimeter(zone.symmetric_difference(expected))[0]) / 1e6
+    assert differ_km2 < 0.005 * expected_km2
+    assert area / 1e6 < 0.8 * math.pi * 55**2  # Jordan and Iraq are cut off
+
+
+def test_al_tanf_zone_claims_no_ground_in_jordan_or_iraq(areas):
+    from shapely.geometry import shape
+
+    from geo.borders import country_shapes
+
+    zone = shape(_tanf_zone(areas)["geometry"])
+    shapes = country_shapes(["JO", "IQ", "SY"]).set_index("iso2").geometry
+    for code in ("JO", "IQ"):
+        outside_km2 = abs(GEOD.geometry_area_perimeter(zone.intersection(shapes[code]))[0]) / 1e6
+        assert outside_km2 < 0.05, (code, outside_km2)
+    inside_km2 = abs(GEOD.geometry_area_perimeter(zone.intersection(shapes["SY"]))[0]) / 1e6
+    assert inside_km2 > 5000
 
 
 # --- the data with the project's own loader and geocoder ------------------------------------
@@ -552,11 +594,11 @@ def test_every_place_resolves_inside_syria_or_iraq_or_by_explicit_coordinates(at
 @pytest.mark.parametrize(
     ("place", "lat", "lon"),
     [
-        ("Shahba", 32.852, 36.628),  # the Suwayda town, not the Shahba area north of Aleppo
+        ("Shahba (Suwayda)", 32.852, 36.628),  # the Suwayda town, not the area north of Aleppo
         ("Ras al-Ain", 36.850, 40.071),  # not Rosh HaAyin in Israel
-        ("Suran", 35.292, 36.748),  # northern Hama, not Soran in Iraq
+        ("Suran (Hama)", 35.292, 36.748),  # northern Hama, not Soran in Iraq
         ("Sinjar", 36.321, 41.877),  # Iraq, not the Idlib village
-        ("Rabiah", 35.787, 36.038),  # Latakia mountains, not Rabia in Iraq
+        ("Rabiah (Latakia)", 35.787, 36.038),  # Latakia mountains, not Rabia in Iraq
         ("Al-Qaim", 34.393, 40.989),
         ("Al-Bukamal", 34.452, 40.919),
         ("Kobani", 36.891, 38.353),
