@@ -118,7 +118,7 @@ class AtlasData:
     @classmethod
     def empty(cls) -> AtlasData:
         """An atlas with no rows (the schemas are still in place)."""
-        from geo.annotations import _empty_areas
+        from geo._areas import empty_areas
 
         factions = pd.DataFrame({c: pd.Series(dtype="str") for c in FACTION_COLUMNS})
         return cls(
@@ -129,7 +129,7 @@ class AtlasData:
             _geoframe(
                 pd.DataFrame(columns=[c for c in CONTROL_SCHEMA if c != "geometry"]), CONTROL_SCHEMA
             ),
-            _empty_areas().drop(columns="row"),
+            empty_areas().drop(columns="row"),
             (),
             _empty_report(),
         )
@@ -399,12 +399,13 @@ def join_upload(
 
 
 def _empty_annotations() -> Annotations:
-    from geo.annotations import _empty_areas, read_control_bytes, read_events_bytes
+    from geo._areas import empty_areas
+    from geo.annotations import read_control_bytes, read_events_bytes
 
     factions = pd.DataFrame({c: pd.Series(dtype="str") for c in FACTION_COLUMNS})
     events, _ = read_events_bytes(b"", name="events.csv", factions=factions)
     control, _ = read_control_bytes(b"", name="control.csv", factions=factions)
-    return Annotations(factions, events, control, _empty_areas(), ())
+    return Annotations(factions, events, control, empty_areas(), ())
 
 
 def load_atlas(data_dir: Path | str, *, geocoder: _Geocoder | None = None) -> AtlasData:

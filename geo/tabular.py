@@ -37,6 +37,7 @@ __all__ = [
     "FORMULA_PREFIXES",
     "Issue",
     "decode_text",
+    "issue_order",
     "issues_where",
     "neutralise_formulas",
     "read_bytes",
@@ -396,7 +397,7 @@ def read_csv_bytes(
         if col not in frame.columns:
             frame[col] = ""
     frame = frame[["row", *columns]].astype({"row": "int64"}).reset_index(drop=True)
-    return frame, sorted(issues, key=_issue_order)
+    return frame, sorted(issues, key=issue_order)
 
 
 def read_csv_file(
@@ -544,5 +545,10 @@ def neutralise_formulas(
     return out, issues
 
 
-def _issue_order(issue: Issue) -> tuple[str, int]:
+def issue_order(issue: Issue) -> tuple[str, int]:
+    """Sort key of issues: by file, file-level issues (no row) first, then by row.
+
+    >>> sorted([Issue("a.csv", 3, "x"), Issue("a.csv", None, "y")], key=issue_order)[0].row is None
+    True
+    """
     return issue.file, -1 if issue.row is None else issue.row
