@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import numpy as np
 import pandas as pd
 
-from geo.annotations import FACTION_COLUMNS, Annotations, Issue, load_annotations
+from geo.annotations import (
+    CONTROL_COLUMNS,
+    EVENT_COLUMNS,
+    FACTION_COLUMNS,
+    Annotations,
+    Issue,
+    load_annotations,
+)
 from geo.tabular import issues_where
 
 if TYPE_CHECKING:
@@ -40,40 +47,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-EVENT_SCHEMA = (
-    "id",
-    "date",
-    "end_date",
-    "date_precision",
-    "place",
-    "lat",
-    "lon",
-    "faction",
-    "faction2",
-    "event_type",
-    "sub_event_type",
-    "description",
-    "source",
-    "source_url",
-    "confidence",
-    "geo_confidence",
-    "country",
-    "geometry",
-)
-CONTROL_SCHEMA = (
-    "place",
-    "faction",
-    "valid_from",
-    "status",
-    "confidence",
-    "source",
-    "note",
-    "lat",
-    "lon",
-    "country",
-    "kind",
-    "geometry",
-)
+EVENT_SCHEMA = (*EVENT_COLUMNS, "geo_confidence", "country", "geometry")
+"""Columns of the joined events table: the file's columns, then what the join adds."""
+CONTROL_SCHEMA = (*CONTROL_COLUMNS, "country", "kind", "geometry")
+"""Columns of the joined control table: the file's columns, then what the join adds."""
 JOIN_REPORT_COLUMNS = ("file", "row", "place", "status", "confidence", "matched")
 LOW_CONFIDENCE = 0.6
 """Geocoder matches below this confidence are listed in the join report as ``low_confidence``."""
