@@ -126,6 +126,14 @@ def _without_slivers(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
+def _window(start: object, end: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """``start`` and ``end`` as days; :class:`ConfigError` when ``end`` is before ``start``."""
+    first, last = as_day(start, name="start"), as_day(end, name="end")
+    if last < first:
+        raise ConfigError(f"end {last.date()} is before start {first.date()}")
+    return first, last
+
+
 def change_between(
     control: gpd.GeoDataFrame,
     start: object,
@@ -156,9 +164,7 @@ def change_between(
     >>> report.factions.round(1).values.tolist()
     [['x', 0.0, 313.7, -313.7], ['y', 313.7, 0.0, 313.7]]
     """
-    first, last = as_day(start, name="start"), as_day(end, name="end")
-    if last < first:
-        raise ConfigError(f"end {last.date()} is before start {first.date()}")
+    first, last = _window(start, end)
     options = {
         "polygons": polygons,
         "countries": countries,
@@ -231,9 +237,7 @@ def area_series(
     >>> series.pivot(index="date", columns="faction", values="area_km2").round(1).values.tolist()
     [[627.3, 0.0], [313.7, 313.7]]
     """
-    first, last = as_day(start, name="start"), as_day(end, name="end")
-    if last < first:
-        raise ConfigError(f"end {last.date()} is before start {first.date()}")
+    first, last = _window(start, end)
     codes = tuple(str(code).upper() for code in countries)
     cell_cache: dict[tuple[object, ...], np.ndarray] = {}
     cut_cache: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray]] = {}
