@@ -37,6 +37,7 @@ Mappings (documented here and in ``data/README.md``):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -317,8 +318,7 @@ def import_acled(path: Path | str, *, factions: pd.DataFrame) -> tuple[pd.DataFr
     DataFileError
         The file is missing, unreadable or larger than the size limit.
     """
-    path = Path(path)
-    return import_acled_bytes(read_bytes(path), name=path.name, factions=factions)
+    return _import_file(path, import_acled_bytes, factions=factions)
 
 
 def import_ucdp(path: Path | str, *, factions: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
@@ -329,5 +329,14 @@ def import_ucdp(path: Path | str, *, factions: pd.DataFrame) -> tuple[pd.DataFra
     DataFileError
         The file is missing, unreadable or larger than the size limit.
     """
+    return _import_file(path, import_ucdp_bytes, factions=factions)
+
+
+def _import_file(
+    path: Path | str,
+    reader: Callable[..., tuple[pd.DataFrame, list[Issue]]],
+    *,
+    factions: pd.DataFrame,
+) -> tuple[pd.DataFrame, list[Issue]]:
     path = Path(path)
-    return import_ucdp_bytes(read_bytes(path), name=path.name, factions=factions)
+    return reader(read_bytes(path), name=path.name, factions=factions)
