@@ -16,7 +16,7 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from geo.textdates import DateMention
 from geo.textfactions import FactionMention
@@ -41,14 +41,7 @@ EventType = Literal[
     "Strategic developments",
 ]
 #: ACLED event types, in the order ACLED lists them.
-EVENT_TYPES: tuple[str, ...] = (
-    "Battles",
-    "Explosions/Remote violence",
-    "Violence against civilians",
-    "Protests",
-    "Riots",
-    "Strategic developments",
-)
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 _BATTLES, _REMOTE, _VAC = "Battles", "Explosions/Remote violence", "Violence against civilians"
 _STRATEGIC = "Strategic developments"
