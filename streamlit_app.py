@@ -55,7 +55,8 @@ def main() -> None:
     st.title("Frontline Atlas")
     st.caption(
         "Control, frontlines and events in Syria and along the Iraq–Syria border, "
-        "27 Nov – 15 Dec 2024. Every claim carries its source and a confidence."
+        f"{options.min_date:%d %b} – {options.max_date:%d %b %Y}. "
+        "Every claim carries its source and a confidence."
     )
     # Containers keep the map's place in the page whatever they hold: an element appearing
     # above the map would move it, and Streamlit would remount its iframe (losing the view).
@@ -64,19 +65,20 @@ def main() -> None:
             st.warning(problem)
         if filters.selects_nothing:
             st.info("A filter has nothing selected, so no events are shown.")
+    metrics = st.container()  # filled after the map: the map is drawn first on a cold start
 
     shown = filtered_events(atlas, filters)
     snap = derived.snapshot(atlas, key, filters.date)
-    areas = derived.area_table(atlas, key, options.min_date, options.max_date)
-    change = derived.changes(atlas, key, filters.start, filters.end)
-
-    with st.container():
-        panels.render_metrics(
-            shown, filters=filters, change=change, areas=areas, factions=atlas.factions
-        )
     map_col, detail_col = st.columns([3, 1])
     with map_col:
         clicked = render_map(atlas, snap=snap, shown=shown, layers=filters.layers)
+
+    areas = derived.area_table(atlas, key, options.min_date, options.max_date)
+    change = derived.changes(atlas, key, filters.start, filters.end)
+    with metrics:
+        panels.render_metrics(
+            shown, filters=filters, change=change, areas=areas, factions=atlas.factions
+        )
     with detail_col:
         panels.render_details(clicked, shown=shown, points=snap.points, factions=atlas.factions)
     panels.render_downloads(

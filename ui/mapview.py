@@ -1,6 +1,7 @@
 """The map: a stable base map (basemaps, borders, crossings) and filter-driven feature groups.
 
-Control areas, frontlines and events change with the filters; they go to ``st_folium`` as
+The base map is built and rendered once per server (:mod:`ui.foliumview`). Control areas,
+frontlines and events change with the filters; they go to streamlit-folium as
 ``feature_group_to_add`` so that the iframe keeps its view (no remount). The layer control is
 passed as ``layer_control=`` so that it lists those groups too (the base map's own control,
 built before the groups exist, is left out). Only ``last_object_clicked`` is returned, so
@@ -13,11 +14,12 @@ from collections.abc import Collection
 from typing import Any, Literal
 
 import folium
-from streamlit_folium import st_folium
+import streamlit as st
 
 from geo.assets import localize, standalone_html
 from geo.mapping import DEFAULT_LOCATION
 from ui.data import basemap_inputs, install_assets, is_offline, static_layers
+from ui.foliumview import PreparedMap, prepare_base_map, show_map
 
 __all__ = ["LAYERS", "MAP_KEY", "MAX_POINTS", "Layer", "render_map", "standalone_map_html"]
 
@@ -50,7 +52,7 @@ def _layers(atlas: Any, snap: Any, shown: Any, layers: Collection[Layer]) -> lis
 
 
 def _base_map(
-    atlas: Any, *, with_layers: tuple[Any, Any] | None = None, offline: bool | None = None
+    factions: Any, *, with_layers: tuple[Any, Any] | None = None, offline: bool
 ) -> folium.Map:
     """The map without filter-driven layers (or with them, for the standalone export)."""
     from geo.mapping import build_map
@@ -64,14 +66,27 @@ def _base_map(
         frontlines=None if snap is None else snap.frontlines,
         borders=borders,
         crossings=crossings,
-        factions=atlas.factions,
-        offline=is_offline() if offline is None else offline,
+        factions=factions,
+        offline=offline,
         max_points=MAX_POINTS,
         location=DEFAULT_LOCATION,
         countries=countries,
         labels=labels,
         with_data_layers=with_layers is not None,
     )
+
+
+def _factions_key(factions: Any) -> str:
+    """What the base map uses of the factions table (ids, names, colours), as a cache key."""
+    columns = [c for c in ("id", "name", "colour") if c in factions.columns]
+    return factions[columns].astype("str").to_csv(index=False)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _prepared_base(factions_key: str, offline: bool, _factions: Any) -> PreparedMap:
+    """The base map rendered once per factions table and mode (shared by every session)."""
+    fmap = _drop_layer_controls(localize(_base_map(_factions, offline=offline)))
+    return prepare_base_map(fmap)
 
 
 def _drop_layer_controls(fmap: folium.Map) -> folium.Map:
@@ -90,14 +105,13 @@ def render_map(
     ``layers`` are the data layers drawn (all by default); borders are always drawn.
     """
     install_assets()
-    fmap = _drop_layer_controls(localize(_base_map(atlas)))
-    result = st_folium(
-        fmap,
+    base = _prepared_base(_factions_key(atlas.factions), is_offline(), atlas.factions)
+    result = show_map(
+        base,
         key=MAP_KEY,
-        height=620,
-        use_container_width=True,
-        feature_group_to_add=_layers(atlas, snap, shown, layers),
+        groups=_layers(atlas, snap, shown, layers),
         layer_control=folium.LayerControl(collapsed=True),
+        height=620,
         returned_objects=["last_object_clicked"],
     )
     return (result or {}).get("last_object_clicked")
@@ -105,4 +119,6 @@ def render_map(
 
 def standalone_map_html(atlas: Any, *, snap: Any, shown: Any) -> str:
     """The current map as one self-contained HTML file (the layers are part of the map)."""
-    return standalone_html(_base_map(atlas, with_layers=(snap, shown)))
+    return standalone_html(
+        _base_map(atlas.factions, with_layers=(snap, shown), offline=is_offline())
+    )

@@ -79,22 +79,51 @@ def render_metrics(
         )
 
 
+def _faction_scale(ids: pd.Series, factions: pd.DataFrame) -> dict[str, list[str]]:
+    """A Vega-Lite colour scale: each faction's name and its own colour (grey if unknown)."""
+    names = _names(factions)
+    colours = dict(zip(factions["id"].astype(str), factions["colour"].astype(str), strict=True))
+    present = list(dict.fromkeys(ids.astype(str)))
+    return {
+        "domain": [names.get(f, f) for f in present],
+        "range": [colours.get(f, "#888888") for f in present],
+    }
+
+
+def _chart(data: pd.DataFrame, spec: dict[str, Any], *, key: str) -> None:
+    """A Vega-Lite chart from a plain spec (no Altair object built and validated per rerun)."""
+    st.vega_lite_chart(data, spec, width="stretch", key=key)
+
+
 def render_events_chart(shown: pd.DataFrame, *, factions: pd.DataFrame) -> None:
     """Events per day, stacked by faction, in the factions' own colours."""
     st.subheader("Events per day")
     if shown.empty:
         st.info("No events match the filters.")
         return
-    names = _names(factions)
     counts = (
         shown.groupby([shown["date"].dt.normalize(), shown["faction"].astype(str)])
         .size()
-        .unstack(fill_value=0)
+        .rename("events")
+        .reset_index()
     )
-    colours = dict(zip(factions["id"].astype(str), factions["colour"].astype(str), strict=True))
-    palette = [colours.get(str(f), "#888888") for f in counts.columns]
-    counts.columns = [names.get(str(f), str(f)) for f in counts.columns]
-    st.bar_chart(counts, color=palette, stack=True, y_label="events")
+    scale = _faction_scale(counts["faction"], factions)
+    counts["faction"] = counts["faction"].map(_names(factions)).fillna(counts["faction"])
+    counts["date"] = counts["date"].dt.strftime("%Y-%m-%d")
+    _chart(
+        counts,
+        {
+            "mark": {"type": "bar", "tooltip": True},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal", "timeUnit": "yearmonthdate",
+                      "title": None},
+                "y": {"field": "events", "type": "quantitative", "stack": "zero"},
+                "color": {"field": "faction", "type": "nominal", "scale": scale,
+                          "legend": {"orient": "bottom", "columns": 2}},
+            },
+        },
+        key="events_chart",
+    )  # fmt: skip
 
 
 def render_area_chart(areas: pd.DataFrame, *, factions: pd.DataFrame) -> None:
@@ -103,13 +132,24 @@ def render_area_chart(areas: pd.DataFrame, *, factions: pd.DataFrame) -> None:
     if areas.empty:
         st.info("No control data in this range.")
         return
-    names = _names(factions)
-    table = areas.pivot_table(index="date", columns="faction", values="area_km2", aggfunc="sum")
-    table = table.fillna(0.0)
-    colours = dict(zip(factions["id"].astype(str), factions["colour"].astype(str), strict=True))
-    palette = [colours.get(str(f), "#888888") for f in table.columns]
-    table.columns = [names.get(str(f), str(f)) for f in table.columns]
-    st.line_chart(table, color=palette, y_label="km²")
+    table = areas.groupby(["date", areas["faction"].astype(str)], as_index=False)["area_km2"].sum()
+    scale = _faction_scale(table["faction"], factions)
+    table["faction"] = table["faction"].map(_names(factions)).fillna(table["faction"])
+    table["date"] = pd.to_datetime(table["date"]).dt.strftime("%Y-%m-%d")
+    table["area_km2"] = table["area_km2"].round(0)
+    _chart(
+        table,
+        {
+            "mark": {"type": "line", "point": False, "tooltip": True},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal", "title": None},
+                "y": {"field": "area_km2", "type": "quantitative", "title": "km²"},
+                "color": {"field": "faction", "type": "nominal", "scale": scale,
+                          "legend": {"orient": "bottom", "columns": 2}},
+            },
+        },
+        key="area_chart",
+    )  # fmt: skip
 
 
 def _safe_links(urls: pd.Series) -> pd.Series:
