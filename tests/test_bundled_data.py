@@ -612,3 +612,42 @@ def test_ambiguous_control_place_lands_within_10_km_of_the_intended_town(atlas, 
     row = atlas.control[atlas.control["place"] == place].iloc[0]
     _, _, metres = GEOD.inv(lon, lat, row["lon"], row["lat"])
     assert metres < 10_000, (place, row["lat"], row["lon"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("file", ["control.csv", "events.csv"])
+def test_explicit_coordinates_agree_with_a_confident_reading_of_the_place_name(file):
+    """An override that contradicts what the name geocodes to (Rabiah -> the Iraqi town,
+    Shahba -> the area north of Aleppo) gives the row the wrong kind and a misleading name."""
+    from geo.geocode import load_geocoder
+
+    geocoder = load_geocoder(data_dir=DATA)
+    table = _read(file)
+    table = table[table["lat"] != ""].drop_duplicates(["place", "lat", "lon"])
+    results = geocoder.geocode_many(table["place"].tolist())
+    far = []
+    # One geocode per distinct overridden place (a few dozen), not per row of a big frame.
+    for (place, lat, lon), r in zip(table[["place", "lat", "lon"]].values, results, strict=True):
+        if r.resolved and r.confidence >= 0.95:
+            _, _, metres = GEOD.inv(float(lon), float(lat), r.lon, r.lat)
+            if metres > 15_000:
+                far.append((place, r.name, r.country, round(metres / 1000)))
+    assert far == []
+
+
+def test_every_point_place_lies_in_its_declared_country():
+    import geopandas as gpd
+
+    from geo.borders import EQUAL_AREA_CRS, country_shapes
+
+    places = _read("places.csv")
+    points = places[places["is_region"] == "false"].reset_index(drop=True)
+    shapes = country_shapes(sorted(set(points["country"]))).set_index("iso2").to_crs(EQUAL_AREA_CRS)
+    where = gpd.GeoSeries(  # x = lon, y = lat
+        gpd.points_from_xy(points["lon"].astype(float), points["lat"].astype(float)),
+        crs="EPSG:4326",
+    ).to_crs(EQUAL_AREA_CRS)
+    own = gpd.GeoSeries(shapes.geometry.loc[points["country"]].to_numpy(), crs=EQUAL_AREA_CRS)
+    # 2 km of slack: Natural Earth 1:10m puts the town of Tal Abyad ~0.4 km inside Turkey.
+    outside = points[where.distance(own).to_numpy() > 2_000]
+    assert outside[["id", "country", "lat", "lon"]].to_dict("records") == []

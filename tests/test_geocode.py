@@ -194,3 +194,67 @@ def test_region_option_changes_which_namesake_wins(geocoder: Geocoder) -> None:
     lebanon_first = Geocoder(geocoder.gazetteer, region=("LB", "SY"))
     assert lebanon_first.geocode("Tripoli").country == "LB"
     assert lebanon_first.geocode("Tripoli").confidence > geocoder.geocode("Tripoli").confidence
+
+
+# --- spelling beats folding; two strong candidates abroad; "Name (Qualifier)" ---------------
+
+
+def test_suran_is_the_hama_town_spelled_so_not_soran_in_iraq(geocoder: Geocoder) -> None:
+    # "Suran" and "Soran" fold to one key; GeoNames spells the Syrian town Şūrān = "Suran".
+    result = geocoder.geocode("Suran")
+    assert result.country == "SY", result
+    assert km_between(result.lat, result.lon, 35.29, 36.75) < 10, result
+    assert geocoder.geocode("Soran").country == "IQ"
+
+
+def test_rabiah_spelled_like_the_latakia_town_is_flagged_as_doubtful(geocoder: Geocoder) -> None:
+    # The curated Iraqi town lists "Rabiah" only as an alias; GeoNames' own name of the Latakia
+    # town is spelled exactly so: two strong candidates in two countries.
+    result = geocoder.geocode("Rabiah")
+    assert result.resolved and result.confidence < 0.6, result
+    assert "ambiguous" in (result.reason or "") and "(SY)" in (result.reason or ""), result
+
+
+def test_a_place_spelled_as_its_own_name_keeps_full_confidence(geocoder: Geocoder) -> None:
+    for name, country in [("Rabia", "IQ"), ("Sinjar", "IQ"), ("Homs", "SY")]:
+        result = geocoder.geocode(name)
+        assert result.country == country and result.confidence >= 0.9, result
+
+
+@pytest.mark.parametrize(
+    ("query", "lat", "lon"),
+    [
+        ("Rabiah (Latakia)", 35.787, 36.038),
+        ("Suran (Hama)", 35.292, 36.748),
+        ("Shahba (Suwayda)", 32.852, 36.628),
+        ("Shahba (Aleppo)", 36.45, 37.15),
+    ],
+)
+def test_a_place_qualifier_in_brackets_picks_the_namesake_near_it(
+    geocoder: Geocoder, query: str, lat: float, lon: float
+) -> None:
+    result = geocoder.geocode(query)
+    assert km_between(result.lat, result.lon, lat, lon) < 10, result
+    assert result.confidence >= 0.8 and "read as" in (result.reason or ""), result
+
+
+def test_a_country_qualifier_in_brackets_filters_the_candidates(geocoder: Geocoder) -> None:
+    assert geocoder.geocode("Rabiah (Syria)").country == "SY"
+    assert geocoder.geocode("Rabiah (Iraq)").country == "IQ"
+    assert not geocoder.geocode("Homs (Jordan)").resolved
+    assert not geocoder.geocode("Rabiah (Iraq)", countries=["SY"]).resolved
+
+
+def test_an_unknown_qualifier_leaves_the_name_unresolved_and_says_why(geocoder: Geocoder) -> None:
+    result = geocoder.geocode("Suran (Atlantis)")
+    assert not result.resolved and "'Atlantis'" in (result.reason or ""), result
+
+
+def test_a_match_far_from_its_qualifier_is_doubtful(geocoder: Geocoder) -> None:
+    result = geocoder.geocode("Suran (Basra)")  # neither Suran is anywhere near Basra
+    assert result.confidence < 0.7 and "km from its qualifier" in (result.reason or ""), result
+
+
+def test_a_curated_name_with_brackets_still_matches_as_a_whole(geocoder: Geocoder) -> None:
+    result = geocoder.geocode("Ashrafiyah (Aleppo)")
+    assert result.kind == "neighbourhood" and result.reason is None, result
