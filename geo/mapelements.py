@@ -6,6 +6,9 @@ locally by :mod:`geo.assets`). Text from data is never written into HTML by thes
 payload travels as JSON (with ``<``, ``>``, ``&`` and ``'`` escaped so it cannot close the
 ``<script>``) and the browser builds every popup, tooltip and legend with ``textContent``.
 
+The shared pieces (safe JSON, JS helpers, option checks) live in :mod:`geo._leaflet`; the map
+controls (:class:`Legend`, :class:`Fullscreen`, :class:`Measure`) in :mod:`geo._mapcontrols`,
+re-exported here.
 >>> import folium
 >>> m = folium.Map(tiles=None, max_zoom=18)
 >>> _ = Fullscreen().add_to(m)
@@ -15,15 +18,23 @@ True
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
-from folium.template import Template
+
+from geo._leaflet import (
+    BORDER_STYLES,
+    FA_EL_JS,
+    POPUP_CSS,
+    check_colour,
+    check_glyph,
+    script_json,
+    script_template,
+)
+from geo._mapcontrols import Fullscreen, Legend, Measure
 
 __all__ = [
     "Fullscreen",
@@ -35,77 +46,6 @@ __all__ = [
     "feature_text_js",
     "script_json",
 ]
-
-_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-_GLYPH = re.compile(r"fa-[a-z0-9-]+")
-
-# Shared JS helpers, inlined into each element's closure (no globals, no innerHTML of data).
-_JS_HELPERS = """
-  function faEl(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    return e;
-  }
-  function faCss(id, css) {
-    if (document.getElementById(id)) { return; }
-    var s = document.createElement('style');
-    s.id = id;
-    s.textContent = css;
-    document.head.appendChild(s);
-  }
-"""
-
-# Our CSS, injected from JS so that it also exists when streamlit-folium only runs the script
-# of a feature group (it drops the header of elements added through `feature_group_to_add`).
-_POPUP_CSS = (
-    ".fa-pop{font:13px/1.35 system-ui,sans-serif;max-width:300px}"
-    ".fa-pop-title{font-weight:600;margin-bottom:4px}"
-    ".fa-pop dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:1px 8px}"
-    ".fa-pop dt{font-weight:600;color:#444}.fa-pop dd{margin:0;overflow-wrap:anywhere}"
-    ".fa-pop a{display:inline-block;margin-top:4px}"
-    ".fa-sym{background:none;border:none}"
-    ".fa-sym-badge{display:flex;align-items:center;justify-content:center;width:20px;"
-    "height:20px;border-radius:50%;border:2px solid #1a1a1a;color:#fff;font-size:10px;"
-    "box-sizing:border-box;box-shadow:0 0 0 1px #fff}"
-    ".fa-label{background:none;border:none;white-space:nowrap;font:11px system-ui,sans-serif;"
-    "color:#333;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none}"
-    ".fa-label-country{font-size:13px;font-weight:600;letter-spacing:.08em;color:#666;"
-    "text-transform:uppercase}"
-    ".fa-labels-minor-hidden .fa-label-minor{display:none}"
-)
-
-
-def script_json(obj: object) -> str:
-    """Serialise ``obj`` as compact JSON that is safe inside an inline ``<script>``.
-
-    ``<``, ``>``, ``&`` and ``'`` become ``\\u00XX`` escapes, so a string such as
-    ``</script><script>alert(1)</script>`` cannot end the script element.
-
-    >>> script_json({"d": "</script>"})
-    '{"d":"\\\\u003c/script\\\\u003e"}'
-    """
-    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("'", "\\u0027")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
-
-
-def _check_colour(colour: str) -> str:
-    if not isinstance(colour, str) or not _HEX_COLOUR.fullmatch(colour):
-        raise ValueError(f"colour must be '#rrggbb', got {colour!r}")
-    return colour
-
-
-def _check_glyph(glyph: str) -> str:
-    if not isinstance(glyph, str) or not _GLYPH.fullmatch(glyph):
-        raise ValueError(f"glyph must be a Font Awesome class like 'fa-bomb', got {glyph!r}")
-    return glyph
 
 
 class PointSymbols(JSCSSMixin, MacroElement):
@@ -134,13 +74,8 @@ class PointSymbols(JSCSSMixin, MacroElement):
     False
     """
 
-    _template = Template(
+    _template = script_template(
         """
-{% macro script(this, kwargs) %}
-(function () {
-"""
-        + _JS_HELPERS
-        + """
   faCss('fa-atlas-css', {{ this.css_json }});
   var d = {{ this.payload_json }};
   var parent = {{ this._parent.get_name() }};
@@ -206,8 +141,6 @@ class PointSymbols(JSCSSMixin, MacroElement):
   group.addTo(parent);
   window.faAtlasLayers = window.faAtlasLayers || {};
   window.faAtlasLayers[{{ this.get_name()|tojson }}] = group;
-})();
-{% endmacro %}
 """
     )
 
@@ -215,22 +148,19 @@ class PointSymbols(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "PointSymbols"
         for icon in payload["icons"]:  # type: ignore[union-attr]
-            _check_colour(icon["colour"])
-            _check_glyph(icon["glyph"])
-            if icon["border"] not in _BORDER_STYLES:
-                raise ValueError(f"border must be one of {_BORDER_STYLES}, got {icon['border']!r}")
+            check_colour(icon["colour"])
+            check_glyph(icon["glyph"])
+            if icon["border"] not in BORDER_STYLES:
+                raise ValueError(f"border must be one of {BORDER_STYLES}, got {icon['border']!r}")
         self.cluster = bool(cluster)
         self.payload_json = script_json(payload)
-        self.css_json = script_json(_POPUP_CSS)
+        self.css_json = script_json(POPUP_CSS)
         if self.cluster:
             self.default_js = list(MarkerCluster.default_js)
             self.default_css = list(MarkerCluster.default_css)
         else:
             self.default_js = []
             self.default_css = []
-
-
-_BORDER_STYLES = ("solid", "dashed", "dotted", "double")
 
 
 class HexBinLayer(MacroElement):
@@ -251,13 +181,8 @@ class HexBinLayer(MacroElement):
     (0, 9)
     """
 
-    _template = Template(
+    _template = script_template(
         """
-{% macro script(this, kwargs) %}
-(function () {
-"""
-        + _JS_HELPERS
-        + """
   faCss('fa-atlas-css', {{ this.css_json }});
   var d = {{ this.payload_json }};
   var parent = {{ this._parent.get_name() }};
@@ -320,8 +245,6 @@ class HexBinLayer(MacroElement):
   function detach() { if (hooked) { hooked.off('zoomend', sync); hooked = null; } }
   if (!(parent instanceof L.Map)) { parent.on('add', attach); parent.on('remove', detach); }
   if (mapOf()) { attach(); } else if (d.minZoom === 0) { parent.addLayer(group); }
-})();
-{% endmacro %}
 """
     )
 
@@ -331,9 +254,9 @@ class HexBinLayer(MacroElement):
         self.edges = list(payload.get("edges", ()))  # type: ignore[union-attr]
         self.zoom_range = (int(payload.get("minZoom", 0)), int(payload.get("maxZoom", 99)))  # type: ignore[union-attr]
         for colour in payload["ramp"]:  # type: ignore[union-attr]
-            _check_colour(colour)
+            check_colour(colour)
         self.payload_json = script_json(payload)
-        self.css_json = script_json(_POPUP_CSS)
+        self.css_json = script_json(POPUP_CSS)
 
 
 class TextLabels(MacroElement):
@@ -355,13 +278,8 @@ class TextLabels(MacroElement):
     7
     """
 
-    _template = Template(
+    _template = script_template(
         """
-{% macro script(this, kwargs) %}
-(function () {
-"""
-        + _JS_HELPERS
-        + """
   faCss('fa-atlas-css', {{ this.css_json }});
   var d = {{ this.payload_json }};
   var parent = {{ this._parent.get_name() }};
@@ -380,8 +298,6 @@ class TextLabels(MacroElement):
   }
   group.on('add', function () { var mp = group._map; sync(mp); mp.on('zoomend', function () { sync(mp); }); });
   if (group._map) { sync(group._map); group._map.on('zoomend', function () { sync(group._map); }); }
-})();
-{% endmacro %}
 """
     )
 
@@ -414,295 +330,7 @@ class TextLabels(MacroElement):
                 "minorZoom": self.minor_zoom,
             }
         )
-        self.css_json = script_json(_POPUP_CSS)
-
-
-class Legend(MacroElement):
-    """A collapsible legend control; every label is set with ``textContent``.
-
-    Parameters
-    ----------
-    sections : sequence of mapping
-        ``{"title": str, "items": [{"label": str, "kind": "fill"|"line"|"icon"|"swatch",
-        "colour": "#rrggbb", "dash": str, "opacity": float, "glyph": "fa-...",
-        "border": "solid"|...}]}``.
-    position : {"bottomright", "bottomleft", "topright", "topleft"}
-
-    Examples
-    --------
-    >>> Legend([{"title": "Events", "items": [{"label": "<b>x</b>", "kind": "swatch",
-    ...          "colour": "#0072B2"}]}]).position
-    'bottomright'
-    """
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-"""
-        + _JS_HELPERS
-        + """
-  faCss('fa-legend-css', {{ this.css_json }});
-  var sections = {{ this.payload_json }};
-  var map = {{ this._parent.get_name() }};
-  var NS = 'http://www.w3.org/2000/svg';
-  function swatch(it) {
-    if (it.kind === 'icon') {
-      var b = faEl('span', 'fa-sym-badge');
-      b.style.background = it.colour;
-      b.style.borderStyle = it.border || 'solid';
-      b.appendChild(faEl('i', 'fa-solid ' + it.glyph));
-      return b;
-    }
-    var svg = document.createElementNS(NS, 'svg');
-    svg.setAttribute('width', '28'); svg.setAttribute('height', '16');
-    var s;
-    if (it.kind === 'line') {
-      s = document.createElementNS(NS, 'line');
-      s.setAttribute('x1', '1'); s.setAttribute('y1', '8');
-      s.setAttribute('x2', '27'); s.setAttribute('y2', '8');
-      s.setAttribute('stroke-width', String(it.weight || 3));
-    } else {
-      s = document.createElementNS(NS, 'rect');
-      s.setAttribute('x', '2'); s.setAttribute('y', '2');
-      s.setAttribute('width', '24'); s.setAttribute('height', '12');
-      s.setAttribute('fill', it.colour);
-      s.setAttribute('fill-opacity', String(it.opacity === undefined ? 0.4 : it.opacity));
-      s.setAttribute('stroke-width', it.kind === 'swatch' ? '0.5' : '2');
-    }
-    s.setAttribute('stroke', it.kind === 'swatch' ? '#333' : it.colour);
-    if (it.dash) { s.setAttribute('stroke-dasharray', it.dash); }
-    svg.appendChild(s);
-    return svg;
-  }
-  var ctl = L.control({position: {{ this.position|tojson }}});
-  ctl.onAdd = function () {
-    var box = faEl('div', 'leaflet-control fa-legend');
-    var btn = faEl('button', 'fa-legend-toggle', 'Legend');
-    btn.type = 'button';
-    btn.setAttribute('aria-expanded', 'true');
-    var body = faEl('div', 'fa-legend-body');
-    btn.onclick = function () {
-      var open = body.style.display !== 'none';
-      body.style.display = open ? 'none' : '';
-      btn.setAttribute('aria-expanded', open ? 'false' : 'true');
-    };
-    sections.forEach(function (sec) {
-      body.appendChild(faEl('div', 'fa-legend-title', sec.title));
-      sec.items.forEach(function (it) {
-        var row = faEl('div', 'fa-legend-row');
-        row.appendChild(swatch(it));
-        row.appendChild(faEl('span', null, it.label));
-        body.appendChild(row);
-      });
-    });
-    box.appendChild(btn);
-    box.appendChild(body);
-    L.DomEvent.disableClickPropagation(box);
-    L.DomEvent.disableScrollPropagation(box);
-    if (this._map && this._map.getSize().x < 600) { btn.onclick(); }  // phones: start folded
-    return box;
-  };
-  // The legend may live in a feature group (filter-driven, swapped by the dashboard): it is
-  // shown while its group is on the map.
-  if (map instanceof L.Map) { ctl.addTo(map); }
-  else {
-    map.on('add', function () { ctl.addTo(map._map); });
-    map.on('remove', function () { ctl.remove(); });
-    if (map._map) { ctl.addTo(map._map); }
-  }
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(
-        self,
-        sections: Sequence[Mapping[str, object]],
-        *,
-        position: Literal["bottomright", "bottomleft", "topright", "topleft"] = "bottomright",
-    ) -> None:
-        super().__init__()
-        self._name = "Legend"
-        if position not in ("bottomright", "bottomleft", "topright", "topleft"):
-            raise ValueError(f"legend position not understood: {position!r}")
-        for section in sections:
-            for item in section["items"]:  # type: ignore[union-attr]
-                _check_colour(item["colour"])
-                if item.get("kind") == "icon":
-                    _check_glyph(item["glyph"])
-        self.position = position
-        self.sections = [dict(section) for section in sections]
-        self.payload_json = script_json(self.sections)
-        self.css_json = script_json(
-            _POPUP_CSS
-            + ".fa-legend{background:rgba(255,255,255,.93);padding:4px 8px;border-radius:4px;"
-            "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px system-ui,sans-serif;max-height:45vh;"
-            "overflow:auto;max-width:260px}"
-            ".fa-legend-toggle{border:0;background:none;font-weight:700;padding:0;cursor:pointer}"
-            ".fa-legend-title{font-weight:600;margin-top:4px}"
-            ".fa-legend-row{display:flex;align-items:center;gap:6px;margin:2px 0}"
-            ".fa-legend-row .fa-sym-badge{width:18px;height:18px}"
-            ".fa-legend-row svg,.fa-legend-row .fa-sym-badge{flex:0 0 auto}"
-        )
-
-
-class Fullscreen(MacroElement):
-    """A fullscreen toggle (the Fullscreen API, with a CSS fallback inside sandboxed iframes).
-
-    Examples
-    --------
-    >>> Fullscreen().position
-    'topleft'
-    """
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-"""
-        + _JS_HELPERS
-        + """
-  faCss('fa-fullscreen-css', '.fa-pseudo-fullscreen{position:fixed!important;top:0;left:0;' +
-        'width:100%!important;height:100%!important;z-index:99999}' +
-        '.fa-ctl-btn{width:30px;height:30px;border:0;background:#fff;cursor:pointer;font-size:15px}');
-  var map = {{ this._parent.get_name() }};
-  var ctl = L.control({position: {{ this.position|tojson }}});
-  ctl.onAdd = function () {
-    var box = faEl('div', 'leaflet-bar leaflet-control');
-    var btn = faEl('button', 'fa-ctl-btn fa-fullscreen-btn');
-    btn.type = 'button';
-    btn.title = 'Full screen';
-    btn.setAttribute('aria-label', 'Full screen');
-    btn.appendChild(faEl('i', 'fa-solid fa-expand'));
-    var c = map.getContainer();
-    function isFull() {
-      return document.fullscreenElement === c || L.DomUtil.hasClass(c, 'fa-pseudo-fullscreen');
-    }
-    btn.onclick = function () {
-      if (isFull()) {
-        if (document.fullscreenElement) { document.exitFullscreen(); }
-        L.DomUtil.removeClass(c, 'fa-pseudo-fullscreen');
-      } else if (c.requestFullscreen && document.fullscreenEnabled) {
-        c.requestFullscreen().catch(function () { L.DomUtil.addClass(c, 'fa-pseudo-fullscreen'); });
-      } else {
-        L.DomUtil.addClass(c, 'fa-pseudo-fullscreen');
-      }
-      setTimeout(function () { map.invalidateSize(); }, 200);
-    };
-    document.addEventListener('fullscreenchange', function () { map.invalidateSize(); });
-    L.DomEvent.disableClickPropagation(box);
-    box.appendChild(btn);
-    return box;
-  };
-  ctl.addTo(map);
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(
-        self,
-        *,
-        position: Literal["bottomright", "bottomleft", "topright", "topleft"] = "topleft",
-    ) -> None:
-        super().__init__()
-        self._name = "Fullscreen"
-        self.position = position
-
-
-class Measure(MacroElement):
-    """A measuring tool: click points on the map, read the great-circle length in km.
-
-    Distances come from ``L.LatLng.distanceTo`` (haversine on Leaflet's 6,371 km sphere,
-    within about 0.5 % of the WGS84 geodesic). Click the ruler to start, click it again to stop
-    and clear.
-
-    Examples
-    --------
-    >>> Measure().position
-    'topleft'
-    """
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-"""
-        + _JS_HELPERS
-        + """
-  faCss('fa-fullscreen-css-measure', '.fa-measure-out{background:#fff;padding:2px 6px;' +
-        'font:12px system-ui,sans-serif;display:none}.fa-measure-on .fa-ctl-btn{background:#ffd}' +
-        '.fa-ctl-btn{width:30px;height:30px;border:0;background:#fff;cursor:pointer;font-size:15px}');
-  var map = {{ this._parent.get_name() }};
-  var pts = [], line = null, dots = L.layerGroup(), on = false, out, box;
-  function total() {
-    var m = 0;
-    for (var i = 1; i < pts.length; i++) { m += pts[i - 1].distanceTo(pts[i]); }
-    return m;
-  }
-  function show() {
-    out.style.display = on ? 'block' : 'none';
-    out.textContent = pts.length < 2 ? 'Click points to measure'
-      : (total() / 1000).toFixed(1) + ' km (' + (pts.length - 1) + ' legs)';
-  }
-  function clear() {
-    pts = [];
-    dots.clearLayers();
-    if (line) { map.removeLayer(line); line = null; }
-  }
-  function onClick(e) {
-    pts.push(e.latlng);
-    dots.addLayer(L.circleMarker(e.latlng, {radius: 3, color: '#000', interactive: false}));
-    if (!line) { line = L.polyline(pts, {color: '#000', dashArray: '6 4', weight: 2,
-                                          interactive: false}).addTo(map); }
-    else { line.setLatLngs(pts); }
-    show();
-  }
-  var ctl = L.control({position: {{ this.position|tojson }}});
-  ctl.onAdd = function () {
-    box = faEl('div', 'leaflet-bar leaflet-control fa-measure');
-    var btn = faEl('button', 'fa-ctl-btn fa-measure-btn');
-    btn.type = 'button';
-    btn.title = 'Measure distance';
-    btn.setAttribute('aria-label', 'Measure distance');
-    btn.appendChild(faEl('i', 'fa-solid fa-ruler'));
-    out = faEl('div', 'fa-measure-out');
-    btn.onclick = function () {
-      on = !on;
-      if (on) {
-        L.DomUtil.addClass(box, 'fa-measure-on');
-        dots.addTo(map);
-        map.on('click', onClick);
-        map.getContainer().style.cursor = 'crosshair';
-      } else {
-        L.DomUtil.removeClass(box, 'fa-measure-on');
-        map.off('click', onClick);
-        clear();
-        map.removeLayer(dots);
-        map.getContainer().style.cursor = '';
-      }
-      show();
-    };
-    L.DomEvent.disableClickPropagation(box);
-    box.appendChild(btn);
-    box.appendChild(out);
-    return box;
-  };
-  ctl.addTo(map);
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(
-        self,
-        *,
-        position: Literal["bottomright", "bottomleft", "topright", "topleft"] = "topleft",
-    ) -> None:
-        super().__init__()
-        self._name = "Measure"
-        self.position = position
+        self.css_json = script_json(POPUP_CSS)
 
 
 def feature_text_js(*, title: str, fields: Sequence[tuple[str, str]]) -> str:
@@ -720,20 +348,18 @@ def feature_text_js(*, title: str, fields: Sequence[tuple[str, str]]) -> str:
         "function (feature, layer) {\n"
         "  var spec = " + spec + ";\n"
         "  var p = feature.properties || {};\n"
-        "  function el(tag, cls, text) { var e = document.createElement(tag);"
-        " if (cls) { e.className = cls; } if (text !== undefined && text !== null)"
-        " { e.textContent = String(text); } return e; }\n"
-        "  layer.bindTooltip(function () { return el('span', null, p[spec.title]); },"
+        + FA_EL_JS
+        + "  layer.bindTooltip(function () { return faEl('span', null, p[spec.title]); },"
         " {sticky: true});\n"
         "  layer.bindPopup(function () {\n"
-        "    var root = el('div', 'fa-pop');\n"
-        "    root.appendChild(el('div', 'fa-pop-title', p[spec.title]));\n"
-        "    var dl = el('dl');\n"
+        "    var root = faEl('div', 'fa-pop');\n"
+        "    root.appendChild(faEl('div', 'fa-pop-title', p[spec.title]));\n"
+        "    var dl = faEl('dl');\n"
         "    spec.fields.forEach(function (f) {\n"
         "      var v = p[f[0]];\n"
         "      if (v === undefined || v === null || v === '') { return; }\n"
-        "      dl.appendChild(el('dt', null, f[1]));\n"
-        "      dl.appendChild(el('dd', null, v));\n"
+        "      dl.appendChild(faEl('dt', null, f[1]));\n"
+        "      dl.appendChild(faEl('dd', null, v));\n"
         "    });\n"
         "    root.appendChild(dl);\n"
         "    return root;\n"
