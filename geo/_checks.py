@@ -64,6 +64,12 @@ class ColumnChecker:
         if severity == "error":
             self.bad |= mask
 
+    def valid_rows(self, out: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+        """The rows of ``out`` without errors (tagged with the file name) and sorted issues."""
+        out = out[~self.bad].reset_index(drop=True)
+        out.attrs["file"] = self.name
+        return out, sorted(self.issues, key=issue_order)
+
     def required(self, columns: Sequence[str]) -> None:
         for col in columns:
             self.flag(self.frame[col] == "", f"{col} is empty")

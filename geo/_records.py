@@ -129,9 +129,7 @@ def validate_events(
             "geo_precision": geo_precision,
         }
     )
-    out = out[~check.bad].reset_index(drop=True)
-    out.attrs["file"] = name
-    return out, sorted(check.issues, key=issue_order)
+    return check.valid_rows(out)
 
 
 def _check_taxonomy(check: ColumnChecker) -> tuple[pd.Series, pd.Series]:
@@ -195,9 +193,7 @@ def validate_control(
             "lon": lon,
         }
     )
-    out = out[~check.bad].reset_index(drop=True)
-    out.attrs["file"] = name
-    return out, sorted(check.issues, key=issue_order)
+    return check.valid_rows(out)
 
 
 def read_events_bytes(
