@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo._cells import territory_cells
 from geo.borders import EQUAL_AREA_CRS
 from geo.errors import ConfigError
 from geo.territory import (
@@ -38,7 +39,6 @@ from geo.territory import (
     control_areas,
     control_at,
     override_geometries,
-    territory_cells,
     uncertain_mask,
 )
 

@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo._cells import country_outline
 from geo.borders import EQUAL_AREA_CRS, geodesic_length_km
 from geo.errors import AnnotationError
-from geo.territory import DEFAULT_COUNTRIES, country_outline
+from geo.territory import DEFAULT_COUNTRIES
 
 __all__ = ["frontlines"]
 

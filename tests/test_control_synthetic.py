@@ -19,6 +19,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from geo._cells import clip_shapes
 from geo.borders import EQUAL_AREA_CRS
 from geo.control import (
     area_series,
@@ -29,7 +30,6 @@ from geo.control import (
     frontlines,
 )
 from geo.errors import AnnotationError, ConfigError
-from geo.territory import clip_shapes
 
 GEOD = pyproj.Geod(ellps="WGS84")
 # The cells' circles are 64-gons: their area is this fraction of the true circle's.
@@ -459,10 +459,10 @@ def test_a_claim_without_valid_from_is_refused_naming_its_place_not_silently_ski
 
 
 def test_cells_that_are_not_a_clean_coverage_are_still_merged_correctly():
-    from geo.territory import _coverage_union
+    from geo._cells import coverage_union
 
     left = shapely.box(0, 0, 1000, 1000)
     right = shapely.Polygon([(1000, 0), (2000, 0), (2000, 1000), (1000, 1000), (1000, 500)])
-    merged = _coverage_union(np.array([left, right]))  # GEOS refuses the coverage union
+    merged = coverage_union(np.array([left, right]))  # GEOS refuses the coverage union
     assert merged.area == pytest.approx(2_000_000)
     assert merged.geom_type == "Polygon"
