@@ -17,18 +17,17 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import json
 import logging
-import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from geo._geojson import read_geojson_bytes
+from geo._issues import FORMULA_PREFIXES, Issue, issue_order, issues_where, neutralise_formulas
+from geo._textio import DEFAULT_MAX_BYTES, DEFAULT_MAX_FIELD_CHARS, decode_text, read_bytes
 from geo.errors import DataFileError
 
 __all__ = [
@@ -48,146 +47,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 512 * 2**20
-"""Largest file read (bytes); larger files are refused with a file-level issue."""
-
-DEFAULT_MAX_FIELD_CHARS = 2000
-"""Longest cell accepted (characters); rows with a longer cell are reported and left out."""
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-"""A cell starting with one of these is run as a formula by spreadsheet programs."""
-
 _REPLACEMENT = "\ufffd"
-_FORMULA_START = "[" + re.escape("".join(FORMULA_PREFIXES)) + "]"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem found in an input file.
-
-    Parameters
-    ----------
-    file : str
-        File name as the user knows it.
-    row : int or None
-        Row as a spreadsheet shows it (header = 1; GeoJSON: feature number from 1);
-        ``None`` for a problem with the whole file.
-    reason : str
-        What is wrong, showing the bad value.
-    severity : {"error", "warning"}
-        Errors keep the row out of the tables; warnings do not.
-
-    Examples
-    --------
-    >>> str(Issue("events.csv", 7, "impossible date '2024-02-30'"))
-    "events.csv:7: impossible date '2024-02-30'"
-    >>> str(Issue("events.csv", None, "empty file"))
-    'events.csv: empty file'
-    """
-
-    file: str
-    row: int | None
-    reason: str
-    severity: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        where = self.file if self.row is None else f"{self.file}:{self.row}"
-        return f"{where}: {self.reason}"
-
-
-def issues_where(
-    mask: pd.Series,
-    reason: str,
-    *,
-    rows: pd.Series,
-    file: str,
-    severity: Literal["error", "warning"] = "error",
-    values: pd.Series | pd.DataFrame | None = None,
-) -> list[Issue]:
-    """Return one :class:`Issue` per ``True`` in ``mask``; only the flagged rows are visited.
-
-    ``reason`` is a :meth:`str.format` template: with a Series of ``values`` it gets ``v``;
-    with a DataFrame, each column by name.
-
-    >>> m = pd.Series([False, True]); r = pd.Series([2, 3]); v = pd.Series(["a", "b"])
-    >>> [str(i) for i in issues_where(m, "bad {v!r}", rows=r, file="f.csv", values=v)]
-    ["f.csv:3: bad 'b'"]
-    """
-    mask = mask.fillna(False).astype(bool)
-    if not mask.any():
-        return []
-    bad_rows = rows[mask].tolist()
-    if values is None:
-        texts = [reason] * len(bad_rows)
-    elif isinstance(values, pd.DataFrame):
-        texts = [reason.format(**rec) for rec in values[mask].to_dict("records")]
-    else:
-        texts = [reason.format(v=v) for v in values[mask].tolist()]
-    return [Issue(file, int(r), t, severity) for r, t in zip(bad_rows, texts, strict=True)]
-
-
-def read_bytes(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """Read a file's bytes, refusing files larger than ``max_bytes``.
-
-    Raises
-    ------
-    DataFileError
-        The file is missing, unreadable or too large.
-    """
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise DataFileError(
-                f"{path.name}: file is {size} bytes, larger than the {max_bytes}-byte limit"
-            )
-        return path.read_bytes()
-    except OSError as err:
-        raise DataFileError(f"{path}: cannot read file ({err.strerror or err})") from err
-
-
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def decode_text(data: bytes, *, name: str) -> tuple[str | None, list[Issue]]:
-    """Decode file bytes as UTF-8 (with or without BOM); detect binary files.
-
-    Text that is not UTF-8 (typically Windows-1252 or Windows-1256 from Excel) is *not*
-    guessed: undecodable bytes become U+FFFD, a file-level warning names the first bad byte
-    and its line, and :func:`read_csv_bytes` leaves out (and reports) each row that holds one.
-    Binary data (NUL bytes or many control characters) returns ``None`` and an error.
-
-    >>> decode_text("é".encode("utf-8-sig"), name="x.csv")
-    ('é', [])
-    >>> text, issues = decode_text("Homs,é".encode("cp1252"), name="x.csv")
-    >>> print(issues[0])
-    x.csv: not UTF-8: byte 0xe9 on line 1 (Windows-1252 or Windows-1256/Arabic?); re-save the file as UTF-8 — rows with undecodable bytes are left out
-    """
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        return None, [Issue(name, None, f"binary file, not text (NUL byte at offset {nul})")]
-    issues: list[Issue] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        bad = data[err.start]
-        issues.append(
-            Issue(
-                name,
-                None,
-                f"not UTF-8: byte 0x{bad:02x} on line {_line_of(data, err.start)} "
-                "(Windows-1252 or Windows-1256/Arabic?); re-save the file as UTF-8 — "
-                "rows with undecodable bytes are left out",
-                "warning",
-            )
-        )
-        text = data.decode("utf-8-sig", errors="replace")
-    sample = text[:65536]
-    if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
-        return None, [Issue(name, None, "binary file, not text (many control characters)")]
-    return text, issues
 
 
 def _records_slow(text: str, *, name: str) -> tuple[list[list[str]], list[Issue]]:
@@ -429,126 +289,3 @@ def read_csv_file(
         max_bytes=max_bytes,
         max_field_chars=max_field_chars,
     )
-
-
-def read_geojson_bytes(
-    data: bytes,
-    *,
-    name: str,
-    columns: Sequence[str],
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
-) -> tuple[pd.DataFrame, list[object], list[Issue]]:
-    """Parse an untrusted GeoJSON FeatureCollection into string properties and raw geometries.
-
-    Returns ``(frame, geometries, issues)``: ``frame`` has ``row`` (feature number from 1)
-    and ``columns`` as strings; ``geometries`` holds each kept feature's ``geometry`` member
-    (a dict or ``None``), aligned with ``frame``.
-
-    >>> doc = b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":null}]}'
-    >>> f, g, i = read_geojson_bytes(doc, name="x.geojson", columns=["a"])
-    >>> f.to_dict("records"), g, i
-    ([{'row': 1, 'a': '1'}], [None], [])
-    """
-    columns = list(columns)
-    empty = pd.DataFrame(
-        {"row": pd.Series(dtype="int64"), **{c: pd.Series(dtype="str") for c in columns}}
-    )
-    if len(data) > max_bytes:
-        return (
-            empty,
-            [],
-            [
-                Issue(
-                    name, None, f"file is {len(data)} bytes, larger than the {max_bytes}-byte limit"
-                )
-            ],
-        )
-    text, issues = decode_text(data, name=name)
-    if text is None:
-        return empty, [], issues
-    try:
-        doc = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as err:
-        return empty, [], [*issues, Issue(name, None, f"not valid JSON ({err})")]
-    features = doc.get("features") if isinstance(doc, dict) else None
-    if not isinstance(features, list):
-        kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-        return (
-            empty,
-            [],
-            [*issues, Issue(name, None, f"not a GeoJSON FeatureCollection (type {kind!r})")],
-        )
-    records: list[dict[str, str]] = []
-    geometries: list[object] = []
-    for number, feature in enumerate(features, start=1):  # small files: areas and uploads
-        props = feature.get("properties") if isinstance(feature, dict) else None
-        if not isinstance(feature, dict) or not isinstance(props, dict | None):
-            issues.append(Issue(name, number, "not a GeoJSON Feature with a properties object"))
-            continue
-        props = props or {}
-        unknown = sorted(set(props) - set(columns))
-        if unknown:
-            issues.append(Issue(name, number, f"unknown properties {unknown} ignored", "warning"))
-        record = {"row": number}
-        for col in columns:
-            value = props.get(col)
-            record[col] = "" if value is None else str(value).strip()
-        too_long = [c for c in columns if len(record[c]) > max_field_chars]
-        if too_long:
-            issues.append(
-                Issue(
-                    name,
-                    number,
-                    f"property {too_long[0]!r} is longer than {max_field_chars} characters",
-                )
-            )
-            continue
-        records.append(record)
-        geometries.append(feature.get("geometry"))
-    if not features:
-        issues.append(Issue(name, None, "no features", "warning"))
-    frame = pd.DataFrame(records, columns=["row", *columns]) if records else empty
-    frame = frame.astype({"row": "int64", **dict.fromkeys(columns, "str")})
-    return frame, geometries, issues
-
-
-def neutralise_formulas(
-    frame: pd.DataFrame, columns: Sequence[str], *, name: str
-) -> tuple[pd.DataFrame, list[Issue]]:
-    """Prefix text cells that a spreadsheet would run as a formula with ``'``; warn per cell.
-
-    >>> f = pd.DataFrame({"row": [2], "note": ["=HYPERLINK(1)"]})
-    >>> out, issues = neutralise_formulas(f, ["note"], name="c.csv")
-    >>> out["note"].tolist(), issues[0].severity
-    (["'=HYPERLINK(1)"], 'warning')
-    """
-    out = frame.copy()
-    issues: list[Issue] = []
-    for col in columns:
-        s = out[col]
-        mask = s.str.match(_FORMULA_START)
-        if not mask.any():
-            continue
-        reason = f"column {col!r} starts like a spreadsheet formula ({{v!r}}); neutralised with a leading '"
-        issues.extend(
-            issues_where(
-                mask,
-                reason,
-                rows=out["row"],
-                file=name,
-                severity="warning",
-                values=s.str.slice(0, 40),
-            )
-        )
-        out.loc[mask, col] = "'" + s[mask]
-    return out, issues
-
-
-def issue_order(issue: Issue) -> tuple[str, int]:
-    """Sort key of issues: by file, file-level issues (no row) first, then by row.
-
-    >>> sorted([Issue("a.csv", 3, "x"), Issue("a.csv", None, "y")], key=issue_order)[0].row is None
-    True
-    """
-    return issue.file, -1 if issue.row is None else issue.row
