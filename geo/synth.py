@@ -16,14 +16,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from geo.errors import ConfigError, DataFileError
+from geo._synthpriors import (
+    DATA_DIR,
+    Town,
+    default_towns,
+    normal_probabilities,
+    priors,
+)
+from geo.errors import ConfigError
+from geo.join import CONTROL_SCHEMA, EVENT_SCHEMA
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -39,126 +46,13 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-
-EVENT_COLUMNS = (
-    "id", "date", "end_date", "date_precision", "place", "lat", "lon", "faction", "faction2",
-    "event_type", "sub_event_type", "description", "source", "source_url", "confidence",
-    "geo_confidence", "country", "geometry",
-)  # fmt: skip
-CONTROL_COLUMNS = (
-    "place", "faction", "valid_from", "status", "confidence", "source", "note", "lat", "lon",
-    "country", "kind", "geometry",
-)  # fmt: skip
+EVENT_COLUMNS = EVENT_SCHEMA
+"""Columns of a synthetic events table: the shared ``events`` schema."""
+CONTROL_COLUMNS = CONTROL_SCHEMA
+"""Columns of a synthetic control table: the shared ``control`` schema."""
 
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas 3's default "str" dtype
 _KM_PER_DEG_LAT = 111.32  # jitter is drawn in km, then converted to degrees (not a measurement)
-
-
-@dataclass(frozen=True, slots=True)
-class Town:
-    """A real town events cluster around.
-
-    Examples
-    --------
-    >>> Town("Homs", lat=34.7241, lon=36.7256, country="SY", weight=3.0).country
-    'SY'
-    """
-
-    name: str
-    lat: float
-    lon: float
-    country: str
-    weight: float = 1.0
-
-
-# Fallback towns (name, lat, lon, ISO2, weight): GeoNames coordinates, rounded to 4 decimals.
-# The weights favour the places of the Nov-Dec 2024 offensive and the Iraq-Syria border.
-_FALLBACK_TOWNS: tuple[tuple[str, float, float, str, float], ...] = (
-    ("Aleppo", 36.2012, 37.1612, "SY", 8.0),
-    ("Damascus", 33.5102, 36.2913, "SY", 8.0),
-    ("Homs", 34.7241, 36.7256, "SY", 6.0),
-    ("Hama", 35.1318, 36.7578, "SY", 6.0),
-    ("Idlib", 35.9306, 36.6339, "SY", 5.0),
-    ("Latakia", 35.5313, 35.7909, "SY", 2.0),
-    ("Tartus", 34.8890, 35.8866, "SY", 2.0),
-    ("Raqqa", 35.9528, 39.0079, "SY", 3.0),
-    ("Deir ez-Zor", 35.3359, 40.1408, "SY", 5.0),
-    ("Al-Hasakah", 36.5024, 40.7477, "SY", 2.0),
-    ("Qamishli", 37.0522, 41.2314, "SY", 2.0),
-    ("Manbij", 36.5282, 37.9550, "SY", 5.0),
-    ("Al-Bab", 36.3705, 37.5157, "SY", 3.0),
-    ("Azaz", 36.5866, 37.0463, "SY", 2.0),
-    ("Tell Rifaat", 36.4723, 37.0947, "SY", 4.0),
-    ("Nubl", 36.3787, 36.9929, "SY", 2.0),
-    ("Saraqib", 35.8645, 36.8059, "SY", 4.0),
-    ("Maarat al-Numan", 35.6433, 36.6738, "SY", 3.0),
-    ("Khan Shaykhun", 35.4416, 36.6466, "SY", 3.0),
-    ("Morek", 35.3762, 36.6897, "SY", 2.0),
-    ("Jisr al-Shughur", 35.8142, 36.3198, "SY", 1.0),
-    ("Al-Safira", 36.0770, 37.3725, "SY", 2.0),
-    ("Salamiyah", 35.0113, 37.0532, "SY", 2.0),
-    ("Al-Rastan", 34.9267, 36.7324, "SY", 3.0),
-    ("Al-Qusayr", 34.5078, 36.5803, "SY", 1.0),
-    ("Palmyra", 34.5624, 38.2840, "SY", 3.0),
-    ("Al-Sukhnah", 34.8853, 38.8711, "SY", 1.0),
-    ("Al-Qaryatayn", 34.2296, 37.2407, "SY", 1.0),
-    ("Al-Nabk", 34.0240, 36.7285, "SY", 1.0),
-    ("Douma", 33.5718, 36.4027, "SY", 2.0),
-    ("Daraa", 32.6189, 36.1021, "SY", 4.0),
-    ("Izra", 32.8671, 36.2507, "SY", 1.0),
-    ("Bosra", 32.5174, 36.4816, "SY", 1.0),
-    ("As-Suwayda", 32.7090, 36.5695, "SY", 3.0),
-    ("Quneitra", 33.1256, 35.8244, "SY", 1.0),
-    ("Jableh", 35.3621, 35.9276, "SY", 1.0),
-    ("Al-Tabqa", 35.8376, 38.5483, "SY", 2.0),
-    ("Kobani", 36.8910, 38.3540, "SY", 2.0),
-    ("Tell Abyad", 36.6965, 38.9538, "SY", 1.0),
-    ("Ras al-Ain", 36.8503, 40.0706, "SY", 1.0),
-    ("Tell Tamr", 36.6556, 40.3708, "SY", 1.0),
-    ("Al-Mayadin", 35.0198, 40.4515, "SY", 3.0),
-    ("Hajin", 34.6951, 40.8314, "SY", 1.0),
-    ("Al-Bukamal", 34.4523, 40.9185, "SY", 5.0),
-    ("Al-Qaim", 34.3925, 40.9895, "IQ", 5.0),
-    ("Anah", 34.3686, 41.9819, "IQ", 1.0),
-    ("Ramadi", 33.4206, 43.3078, "IQ", 1.0),
-    ("Sinjar", 36.3209, 41.8764, "IQ", 2.0),
-    ("Tal Afar", 36.3791, 42.4481, "IQ", 1.0),
-    ("Rabia", 36.8017, 42.0997, "IQ", 2.0),
-    ("Mosul", 36.3350, 43.1189, "IQ", 1.0),
-    ("Zakho", 37.1487, 42.6859, "IQ", 1.0),
-    ("Erbil", 36.1912, 44.0094, "IQ", 1.0),
-    ("Al-Rutbah", 33.0381, 40.2848, "IQ", 1.0),
-)
-
-# Fallback priors when data/events.csv is missing: faction ids and (event_type, sub_event_type).
-_FALLBACK_FACTIONS: tuple[tuple[str, float], ...] = (
-    ("hts", 0.30), ("gov", 0.25), ("sna", 0.12), ("sdf", 0.12), ("south", 0.06),
-    ("isis", 0.03), ("iraq", 0.05), ("israel", 0.03), ("turkey", 0.02), ("coalition", 0.02),
-)  # fmt: skip
-_FALLBACK_TYPES: tuple[tuple[str, str, float], ...] = (
-    ("Battles", "Armed clash", 0.30),
-    ("Battles", "Non-state actor overtakes territory", 0.12),
-    ("Battles", "Government regains territory", 0.03),
-    ("Explosions/Remote violence", "Air/drone strike", 0.20),
-    ("Explosions/Remote violence", "Shelling/artillery/missile attack", 0.10),
-    ("Violence against civilians", "Attack", 0.04),
-    ("Protests", "Peaceful protest", 0.04),
-    ("Riots", "Mob violence", 0.01),
-    ("Strategic developments", "Non-violent transfer of territory", 0.08),
-    ("Strategic developments", "Headquarters or base established", 0.03),
-    ("Strategic developments", "Other", 0.05),
-)
-_DEFAULT_START = pd.Timestamp("2024-11-27")
-_DEFAULT_END = pd.Timestamp("2024-12-15")
-
-
-@dataclass(frozen=True, slots=True)
-class _Priors:
-    factions: tuple[np.ndarray, np.ndarray]  # ids, probabilities
-    faction2: tuple[np.ndarray, np.ndarray]  # ids ("" = none), probabilities
-    types: tuple[np.ndarray, np.ndarray, np.ndarray]  # event_type, sub_event_type, probabilities
-    dates: tuple[np.ndarray, np.ndarray]  # datetime64[D] days, probabilities
 
 
 def _categorical(values: np.ndarray, codes: np.ndarray) -> pd.Series:
@@ -171,119 +65,14 @@ def _categorical(values: np.ndarray, codes: np.ndarray) -> pd.Series:
     return pd.Series(pd.array(dictionary.cast(pa.large_string()), dtype=_STR), copy=False)
 
 
-def _normal_probabilities(weights: np.ndarray) -> np.ndarray:
-    weights = np.asarray(weights, dtype=float)
-    return weights / weights.sum()
-
-
-def _read_events_csv(data_dir: Path) -> pd.DataFrame | None:
-    path = data_dir / "events.csv"
-    if not path.exists():
-        log.debug("no %s: synthetic events use the built-in priors", path)
-        return None
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
-        raise DataFileError(f"cannot read {path} for synthetic priors: {err}") from err
-    return frame if len(frame) else None
-
-
-def _value_priors(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    counts = column.fillna("").astype(str).str.strip().value_counts()
-    return counts.index.to_numpy(dtype=object), _normal_probabilities(counts.to_numpy())
-
-
-def _priors(data_dir: Path) -> _Priors:
-    frame = _read_events_csv(data_dir)
-    fallback_factions = (
-        np.array([f for f, _ in _FALLBACK_FACTIONS], dtype=object),
-        _normal_probabilities(np.array([p for _, p in _FALLBACK_FACTIONS])),
-    )
-    fallback_types = (
-        np.array([t for t, _, _ in _FALLBACK_TYPES], dtype=object),
-        np.array([s for _, s, _ in _FALLBACK_TYPES], dtype=object),
-        _normal_probabilities(np.array([p for _, _, p in _FALLBACK_TYPES])),
-    )
-    days = np.arange(
-        _DEFAULT_START.to_datetime64().astype("datetime64[D]"),
-        (_DEFAULT_END + pd.Timedelta(days=1)).to_datetime64().astype("datetime64[D]"),
-    )
-    fallback_dates = (days, np.full(len(days), 1 / len(days)))
-    if frame is None:
-        none2 = (np.array([""], dtype=object), np.array([1.0]))
-        return _Priors(fallback_factions, none2, fallback_types, fallback_dates)
-
-    factions = _value_priors(frame["faction"]) if "faction" in frame else fallback_factions
-    factions = fallback_factions if not len(factions[0]) else factions
-    faction2 = (
-        _value_priors(frame["faction2"])
-        if "faction2" in frame
-        else (np.array([""], dtype=object), np.array([1.0]))
-    )
-    if {"event_type", "sub_event_type"} <= set(frame.columns):
-        pairs = frame.groupby(["event_type", "sub_event_type"], sort=True).size()
-        types = (
-            pairs.index.get_level_values(0).to_numpy(dtype=object),
-            pairs.index.get_level_values(1).to_numpy(dtype=object),
-            _normal_probabilities(pairs.to_numpy()),
-        )
-    else:
-        types = fallback_types
-    parsed = pd.to_datetime(frame.get("date"), errors="coerce", format="mixed").dropna()
-    if len(parsed):
-        day_counts = parsed.dt.floor("D").value_counts().sort_index()
-        dates = (
-            day_counts.index.to_numpy().astype("datetime64[D]"),
-            _normal_probabilities(day_counts.to_numpy()),
-        )
-    else:
-        dates = fallback_dates
-    return _Priors(factions, faction2, types, dates)
-
-
-def default_towns(*, data_dir: Path | None = None) -> tuple[Town, ...]:
-    """The towns synthetic events cluster around.
-
-    The built-in list of real Syrian and Iraqi border towns, plus every point place of
-    ``data/places.csv`` with coordinates; a town's weight grows with the number of bundled events
-    reported there.
-
-    Examples
-    --------
-    >>> towns = default_towns()
-    >>> any(t.name == "Al-Qaim" and t.country == "IQ" for t in towns)
-    True
-    """
-    data_dir = DATA_DIR if data_dir is None else Path(data_dir)
-    towns = {
-        name.casefold(): Town(name, lat, lon, cc, w) for name, lat, lon, cc, w in _FALLBACK_TOWNS
-    }
-    places_path = data_dir / "places.csv"
-    if places_path.exists():
-        try:
-            places = pd.read_csv(
-                places_path, dtype=str, keep_default_na=False, encoding="utf-8-sig"
-            )
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
-            raise DataFileError(f"cannot read {places_path} for synthetic towns: {err}") from err
-        if {"name", "lat", "lon"} <= set(places.columns):
-            lat = pd.to_numeric(places["lat"], errors="coerce")
-            lon = pd.to_numeric(places["lon"], errors="coerce")
-            kind = places.get("kind", pd.Series("", index=places.index)).str.casefold()
-            country = places.get("country", pd.Series("", index=places.index))
-            usable = lat.notna() & lon.notna() & ~kind.isin(["region", "governorate", "country"])
-            for name, la, lo, cc in zip(
-                places.loc[usable, "name"], lat[usable], lon[usable], country[usable], strict=True
-            ):
-                towns.setdefault(name.casefold(), Town(name, float(la), float(lo), cc or "SY"))
-    frame = _read_events_csv(data_dir)
-    if frame is not None and "place" in frame:
-        counts = frame["place"].str.casefold().value_counts()
-        towns = {
-            key: Town(t.name, t.lat, t.lon, t.country, t.weight + float(counts.get(key, 0)))
-            for key, t in towns.items()
-        }
-    return tuple(towns.values())
+def _moved(
+    lat: np.ndarray, lon: np.ndarray, radius_km: np.ndarray, bearing: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(lat, lon) moved ``radius_km`` along ``bearing`` (radians from north), on a flat local
+    approximation: km -> degrees only to scatter synthetic points, never to measure."""
+    dlat = radius_km * np.cos(bearing) / _KM_PER_DEG_LAT
+    dlon = radius_km * np.sin(bearing) / (_KM_PER_DEG_LAT * np.cos(np.radians(lat)))
+    return lat + dlat, lon + dlon
 
 
 def _check_n(n: int, what: str) -> None:
@@ -309,7 +98,7 @@ def _day_window(
     lookup = dict(zip(days.tolist(), probabilities.tolist(), strict=True))
     floor = 0.2 * (probabilities.min() if len(probabilities) else 1.0)
     weights = np.array([lookup.get(day, floor) for day in window.tolist()], dtype=float)
-    return window, _normal_probabilities(weights)
+    return window, normal_probabilities(weights)
 
 
 def synthetic_events(
@@ -354,36 +143,33 @@ def synthetic_events(
 
     _check_n(n, "n")
     data_dir = DATA_DIR if data_dir is None else Path(data_dir)
-    priors = _priors(data_dir)
+    prior = priors(data_dir)
     towns = default_towns(data_dir=data_dir)
     rng = np.random.default_rng(seed)
 
-    faction_ids, faction_p = priors.factions
+    faction_ids, faction_p = prior.factions
     if factions is not None:
         wanted = [str(f) for f in factions]
         if not wanted:
             raise ConfigError("factions must name at least one faction id, got an empty list")
         known = dict(zip(faction_ids.tolist(), faction_p.tolist(), strict=True))
         faction_ids = np.array(wanted, dtype=object)
-        faction_p = _normal_probabilities([known.get(f, 1.0 / len(wanted)) for f in wanted])
-    days, day_p = _day_window(*priors.dates, start, end)
+        faction_p = normal_probabilities([known.get(f, 1.0 / len(wanted)) for f in wanted])
+    days, day_p = _day_window(*prior.dates, start, end)
 
     town_names = np.array([t.name for t in towns], dtype=object)
     town_lat = np.array([t.lat for t in towns])
     town_lon = np.array([t.lon for t in towns])
     town_cc = np.array([t.country for t in towns], dtype=object)
-    town_i = rng.choice(len(towns), size=n, p=_normal_probabilities([t.weight for t in towns]))
+    town_i = rng.choice(len(towns), size=n, p=normal_probabilities([t.weight for t in towns]))
     # Jitter in km around the town (most within ~10 km), converted to degrees here.
     radius_km = rng.gamma(shape=1.5, scale=3.0, size=n)
     bearing = rng.uniform(0.0, 2 * np.pi, size=n)
-    lat = town_lat[town_i] + radius_km * np.cos(bearing) / _KM_PER_DEG_LAT
-    lon = town_lon[town_i] + radius_km * np.sin(bearing) / (
-        _KM_PER_DEG_LAT * np.cos(np.radians(town_lat[town_i]))
-    )
+    lat, lon = _moved(town_lat[town_i], town_lon[town_i], radius_km, bearing)
 
     faction_i = rng.choice(len(faction_ids), size=n, p=faction_p)
-    faction2_i = rng.choice(len(priors.faction2[0]), size=n, p=priors.faction2[1])
-    event_types, sub_types, type_p = priors.types
+    faction2_i = rng.choice(len(prior.faction2[0]), size=n, p=prior.faction2[1])
+    event_types, sub_types, type_p = prior.types
     type_i = rng.choice(len(event_types), size=n, p=type_p)
     day = days[rng.choice(len(days), size=n, p=day_p)].astype("datetime64[ns]")
     span = np.where(rng.random(n) < 0.1, rng.integers(1, 4, size=n), 0).astype("timedelta64[D]")
@@ -406,7 +192,7 @@ def synthetic_events(
             "lat": lat,
             "lon": lon,
             "faction": _categorical(faction_ids, faction_i),
-            "faction2": _categorical(priors.faction2[0], faction2_i),
+            "faction2": _categorical(prior.faction2[0], faction2_i),
             "event_type": _categorical(event_types, type_i),
             "sub_event_type": _categorical(sub_types, type_i),
             "description": _categorical(pair_text, type_i * len(town_names) + town_i),
@@ -465,11 +251,7 @@ def _points_inside(
         town_i = rng.choice(len(towns), size=size)
         radius_km = rng.gamma(shape=2.0, scale=10.0, size=size)
         bearing = rng.uniform(0.0, 2 * np.pi, size=size)
-        # km -> degrees, only to place the points.
-        lat = town_lat[town_i] + radius_km * np.cos(bearing) / _KM_PER_DEG_LAT
-        lon = town_lon[town_i] + radius_km * np.sin(bearing) / (
-            _KM_PER_DEG_LAT * np.cos(np.radians(town_lat[town_i]))
-        )
+        lat, lon = _moved(town_lat[town_i], town_lon[town_i], radius_km, bearing)
         cc = np.full(size, "", dtype=object)
         for code, shape in zip(shapes["iso2"], shapes.geometry, strict=True):
             cc[shapely.contains_xy(shape, lon, lat)] = code  # x is longitude
