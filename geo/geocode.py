@@ -6,7 +6,12 @@ folded keys (:func:`geo.normalize.query_keys`); if nothing matches exactly, a fu
 candidates are ranked with priors: the region of interest, national capitals, population (weak:
 many Syrian towns have population 0 in GeoNames), curated ``places.csv`` entries, the kind named
 in the query ("... airbase", "... province"), a country filter, a bounding box and the
-document's other places. Precision comes first: people, factions, organisations and ordinary
+document's other places. Spelling counts beyond the folded key: a place whose own name is
+spelled letter for letter like the query gets a bonus ("Suran" is Şūrān in Syria, not Soran in
+Iraq), and when a Syrian or Iraqi place spelled closer than the winner loses on priors alone,
+the confidence drops to 0.55 with the rival named. A bracketed qualifier disambiguates: a
+country filters ("Rabia (Iraq)"), a place anchors the search near it ("Rabiah (Latakia)",
+"Shahba (Suwayda)"); a name that is itself curated with brackets matches as a whole. Precision comes first: people, factions, organisations and ordinary
 capitalised words never resolve, and a match that is ambiguous or fuzzy says so in its
 ``confidence``. A name we cannot place comes back unresolved (``lat``/``lon`` ``None``) with a
 ``reason`` -- never dropped, never guessed.
@@ -278,7 +283,8 @@ class Geocoder:
         Parameters
         ----------
         name : str
-            The place name, in any common spelling.
+            The place name, in any common spelling; an optional trailing ``(Qualifier)``
+            names a country (a filter) or a place (candidates near it win).
         countries : sequence of str, optional
             ISO2 codes; only places in these countries are considered.
         bbox : (min_lon, min_lat, max_lon, max_lat), optional
