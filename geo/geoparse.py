@@ -14,9 +14,8 @@ is the one-call form. The steps:
    that acts, the ACLED type, the place (the first specific place after the trigger), the date,
    a confidence and the sentence as evidence.
 
->>> parsed = geoparse("Rebels seized Homs on Saturday.",
-...                   published=datetime.date(2024, 12, 9))          # doctest: +SKIP
->>> parsed.places[0].name, parsed.dates[0].date.isoformat()           # doctest: +SKIP
+>>> parsed = geoparse("Rebels seized Homs on Saturday.", published=datetime.date(2024, 12, 9))
+>>> parsed.places[0].name, parsed.dates[0].date.isoformat()
 ('Homs', '2024-12-07')
 """
 
@@ -130,8 +129,8 @@ class ArticleParser:
 
     Examples
     --------
-    >>> parser = ArticleParser()                                       # doctest: +SKIP
-    >>> [p.name for p in parser.parse("Fighting in Manbij.").places]    # doctest: +SKIP
+    >>> parser = ArticleParser()
+    >>> [p.name for p in parser.parse("Fighting in Manbij.").places]
     ['Manbij']
     """
 

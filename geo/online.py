@@ -7,6 +7,8 @@ mode, safe when several processes share it), so a query never reaches the networ
 Nominatim's usage policy (https://operations.osmfoundation.org/policies/nominatim/) asks for
 at most one request per second and an identifying User-Agent; both are the defaults here.
 
+Skipped as a doctest: the example asks the real Nominatim service (network access).
+
 >>> geocoder = OnlineGeocoder(provider="nominatim", cache_path=Path("answers.sqlite"))  # doctest: +SKIP
 >>> geocoder.geocode("Al-Qaim", countries=["IQ"]).country                               # doctest: +SKIP
 'IQ'
@@ -120,7 +122,9 @@ class OnlineGeocoder:
     Examples
     --------
     >>> online = OnlineGeocoder(domain="127.0.0.1:8080", scheme="http",
-    ...                         min_delay_seconds=0.0, cache_path=None)   # doctest: +SKIP
+    ...                         min_delay_seconds=0.0, cache_path=None)
+    >>> online.provider, online.requests_sent
+    ('nominatim', 0)
     """
 
     def __init__(

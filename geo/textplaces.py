@@ -200,6 +200,14 @@ class PlaceScanner:
         prefix ends the search at that position early. Without it every length is tried.
     max_words : int
         Longest n-gram tried.
+
+    Examples
+    --------
+    >>> from geo.normalize import normalize_name
+    >>> known = {normalize_name(n) for n in ("Manbij", "Homs", "Iraq")}
+    >>> scanner = PlaceScanner(keys=known.__contains__, countries={normalize_name("Iraq"): "IQ"})
+    >>> [(c.text, c.country) for c in scanner.scan("Fighting near Manbij, Homs and in Iraq.")]
+    [('Manbij', None), ('Homs', None), ('Iraq', 'IQ')]
     """
 
     def __init__(
