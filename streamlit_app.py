@@ -76,11 +76,10 @@ def main() -> None:
     areas = derived.area_table(atlas, key, options.min_date, options.max_date)
     change = derived.changes(atlas, key, filters.start, filters.end)
     with metrics:
-        panels.render_metrics(
-            shown, filters=filters, change=change, areas=areas, factions=atlas.factions
-        )
+        panels.render_key_figures(shown, filters=filters, change=change)
     with detail_col:
         panels.render_details(clicked, shown=shown, points=snap.points, factions=atlas.factions)
+    panels.render_area_figures(filters, areas=areas, factions=atlas.factions)
     panels.render_downloads(
         shown,
         filters=filters,

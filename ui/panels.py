@@ -14,10 +14,11 @@ from ui.sidebar import Filters
 __all__ = [
     "MAX_TABLE_ROWS",
     "render_area_chart",
+    "render_area_figures",
     "render_details",
     "render_downloads",
     "render_events_chart",
-    "render_metrics",
+    "render_key_figures",
     "render_table",
 ]
 
@@ -38,15 +39,8 @@ def _changed_count(change: Any) -> int:
     return int(change.changed_hands["place"].nunique())
 
 
-def render_metrics(
-    shown: pd.DataFrame,
-    *,
-    filters: Filters,
-    change: Any,
-    areas: pd.DataFrame,
-    factions: pd.DataFrame,
-) -> None:
-    """Events shown, places that changed hands, and area per faction on the map date."""
+def render_key_figures(shown: pd.DataFrame, *, filters: Filters, change: Any) -> None:
+    """Events shown and places that changed hands in the event window."""
     first, second = st.columns(2)
     first.metric("Events", f"{len(shown):,}", help="Events matching every filter")
     second.metric(
@@ -54,6 +48,10 @@ def render_metrics(
         _changed_count(change),
         help=f"Between {filters.start:%d %b %Y} and {filters.end:%d %b %Y}",
     )
+
+
+def render_area_figures(filters: Filters, *, areas: pd.DataFrame, factions: pd.DataFrame) -> None:
+    """Area per faction on the map date, with its change since the window's first day."""
     if areas.empty:
         return
     day = pd.Timestamp(filters.date)
