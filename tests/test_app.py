@@ -425,3 +425,50 @@ def test_confirming_without_a_parsed_article_reports_it_and_adds_nothing():
     rerun(app)
     assert any("Paste an article" in e.value for e in app.error)
     assert events_shown(app) == before
+
+
+def test_the_geojson_download_uploaded_again_adds_its_rows_back():
+    app = run_app()
+    types = widget(app, "multiselect", "event_types")
+    types.set_value(types.options[:1])
+    rerun(app)
+    doc = json.loads(app.session_state["downloads"]["geojson"]())
+    doc["features"] = doc["features"][:3]
+    for n, feature in enumerate(doc["features"]):
+        feature["properties"]["id"] = f"again-{n}"
+    before = events_shown(app)
+    _uploader(app).set_value(("again.geojson", json.dumps(doc).encode(), "application/json"))
+    rerun(app)
+    assert not app.error, [e.value for e in app.error]
+    assert events_shown(app) == before + len(doc["features"])
+    assert {f"again-{n}" for n in range(3)} <= set(downloaded_csv(app)["id"])
+
+
+def test_an_acled_export_is_recognised_and_its_actors_become_factions():
+    app = run_app()
+    before = events_shown(app)
+    export = pd.DataFrame(
+        {
+            "event_id_cnty": ["SYR900001", "SYR900002"],
+            "event_date": ["2024-12-04", "2024-12-05"],
+            "time_precision": ["1", "1"],
+            "event_type": ["Battles", "Battles"],
+            "sub_event_type": ["Armed clash", "Non-state actor overtakes territory"],
+            "actor1": ["Hayat Tahrir al-Sham", "Hayat Tahrir al-Sham"],
+            "actor2": ["Military Forces of Syria (2000-2024)", ""],
+            "location": ["Hama", "Homs"],
+            "latitude": ["35.1318", "34.7268"],
+            "longitude": ["36.7578", "36.7234"],
+            "country": ["Syria", "Syria"],
+            "source": ["Test wire", "Test wire"],
+            "notes": ["Our own test wording.", "Our own test wording."],
+        }
+    )
+    _uploader(app).set_value(("acled.csv", export.to_csv(index=False).encode(), "text/csv"))
+    rerun(app)
+    assert "acled" in app.success[0].value
+    assert events_shown(app) == before + len(export)
+    shown = downloaded_csv(app)
+    added = shown[shown["description"] == "Our own test wording."]
+    assert len(added) == len(export)
+    assert set(added["faction"]) == {"hts"}
