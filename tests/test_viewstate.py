@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.errors import ConfigError, GeoError
-from geo.viewstate import ViewState, parse_query_params, reconcile, to_query_params
+from geo.viewstate import NOTHING, ViewState, parse_query_params, reconcile, to_query_params
 
 D = dt.date
 
@@ -133,3 +133,23 @@ def test_parsing_any_query_never_raises_and_reconciled_views_stay_inside_the_dat
         assert value is None or D(2024, 11, 26) <= value <= D(2024, 12, 15)
     assert set(fitted.factions) <= {"hts"}
     assert fitted.event_types == ()
+
+
+def test_faction_none_means_nothing_selected_and_survives_reconcile_and_a_round_trip():
+    view, problems = parse_query_params({"faction": "None"})
+    assert view.factions == NOTHING
+    assert problems == ()
+    fitted, more = reconcile(
+        view, min_date=D(2024, 11, 27), max_date=D(2024, 12, 15), factions=["hts"], event_types=[]
+    )
+    assert fitted.factions == NOTHING
+    assert more == ()
+    query = urlencode(to_query_params(fitted), doseq=True)
+    assert query == "faction=none"
+    assert parse_query_params(parse_qs(query))[0] == fitted
+
+
+def test_none_mixed_with_faction_ids_is_dropped_with_a_message():
+    view, problems = parse_query_params({"faction": ["hts", "none"]})
+    assert view.factions == ("hts",)
+    assert "faction=none" in problems[0]
