@@ -198,6 +198,19 @@ def test_step_buttons_move_the_map_date_by_one_day():
     assert widget(app, "slider", "map_date").value == start
 
 
+def test_play_steps_the_map_date_to_the_last_day_and_stops_there():
+    app = run_app()
+    date = widget(app, "slider", "map_date")
+    last = date.value  # the dashboard opens on the last day
+    date.set_value(last - dt.timedelta(days=1))
+    rerun(app)
+    app.sidebar.button(key="play").click()
+    rerun(app)
+    assert widget(app, "slider", "map_date").value == last
+    assert app.session_state["playing"] is False
+    assert app.sidebar.button(key="play").label == "▶ Play"
+
+
 def test_the_query_parameters_restore_a_shared_view():
     probe = run_app()
     factions = widget(probe, "multiselect", "factions").value[:2]  # ids, all selected at first
