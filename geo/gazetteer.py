@@ -10,9 +10,10 @@ changes (file sizes and modification times, package version, region, code versio
 
 Every name and alias is indexed under the keys of :func:`geo.normalize.name_keys`.
 
->>> gaz = load_gazetteer()                      # doctest: +SKIP
->>> [p.name for p in gaz.lookup(normalize_name("Deir al-Zor"))]  # doctest: +SKIP
-['Deir ez-Zor', ...]
+>>> from geo.normalize import normalize_name
+>>> gaz = load_gazetteer()
+>>> "Deir ez-Zor" in [p.name for p in gaz.lookup(normalize_name("Deir al-Zor"))]
+True
 """
 
 from __future__ import annotations
@@ -159,8 +160,8 @@ class Gazetteer:
 
         Examples
         --------
-        >>> gaz = load_gazetteer()                     # doctest: +SKIP
-        >>> rows, aliases = gaz.candidates("hums")      # doctest: +SKIP
+        >>> gaz = load_gazetteer()
+        >>> rows, aliases = gaz.candidates("hums")
         """
         span = self._span.get(key)
         if span is None:
@@ -190,9 +191,10 @@ class Gazetteer:
 
         Examples
         --------
-        >>> gaz = load_gazetteer()                                  # doctest: +SKIP
-        >>> {p.country for p in gaz.lookup(normalize_name("Homs"))}  # doctest: +SKIP
-        {'SY', ...}
+        >>> from geo.normalize import normalize_name
+        >>> gaz = load_gazetteer()
+        >>> "SY" in {p.country for p in gaz.lookup(normalize_name("Homs"))}
+        True
         """
         rows, aliases = self.candidates(key)
         return tuple(self.place(r, matched=str(a)) for r, a in zip(rows, aliases, strict=True))
@@ -414,8 +416,8 @@ def load_gazetteer(
 
     Examples
     --------
-    >>> gaz = load_gazetteer()          # doctest: +SKIP
-    >>> len(gaz) > 8000                 # doctest: +SKIP
+    >>> gaz = load_gazetteer()
+    >>> len(gaz) > 8000
     True
     """
     region = tuple(region)
