@@ -18,6 +18,7 @@ from ui.data import atlas_key, current_atlas
 from ui.ingest import render_upload_panel
 from ui.mapview import render_map, standalone_map_html
 from ui.sidebar import Filters, init_state, render_sidebar, sync_url
+from ui.text import md_text
 
 PLAY_STEP_SECONDS = 1.0
 
@@ -62,7 +63,7 @@ def main() -> None:
     # above the map would move it, and Streamlit would remount its iframe (losing the view).
     with st.container():
         for problem in st.session_state.get("view_problems", ()):
-            st.warning(problem)
+            st.warning(md_text(problem))
         if filters.selects_nothing:
             st.info("A filter has nothing selected, so no events are shown.")
     metrics = st.container()  # filled after the map: the map is drawn first on a cold start

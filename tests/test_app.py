@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +55,11 @@ def downloaded_csv(app: AppTest) -> pd.DataFrame:
     assert any(b.proto.label == "Events (CSV)" and b.proto.deferred_file_id for b in button)
     data = app.session_state["downloads"]["csv"]()
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+
+
+def shown_text(element) -> str:
+    """What a markdown element displays: its source without the escaping backslashes."""
+    return re.sub(r"\\(.)", r"\1", element.value)
 
 
 def table_with(app: AppTest, *columns: str) -> pd.DataFrame:
@@ -258,7 +264,7 @@ def test_changing_a_filter_writes_the_view_into_the_url():
 
 def test_garbage_in_the_url_is_reported_and_the_default_view_is_shown(first_view):
     app = run_app({"date": "not-a-date", "faction": "martians", "start": "2099-01-01"})
-    messages = " ".join(w.value for w in app.warning)
+    messages = " ".join(shown_text(w) for w in app.warning)
     assert "'not-a-date'" in messages
     assert "'martians'" in messages
     assert events_shown(app) <= events_shown(first_view)
@@ -298,7 +304,7 @@ def test_a_binary_upload_is_reported_and_the_loaded_data_stays():
     _uploader(app).set_value(("events.csv", b"\x00\xff\xfe garbage \x00" * 50, "text/csv"))
     rerun(app)
     assert app.error, "a binary file must be reported"
-    assert "events.csv" in app.error[0].value
+    assert "events.csv" in shown_text(app.error[0])
     assert events_shown(app) == before
 
 
@@ -324,7 +330,7 @@ def test_an_upload_over_the_size_limit_is_refused_with_a_clear_message():
     data = b"id,date,place\n" + b"x,2024-12-01,Homs\n" * (MAX_UPLOAD_BYTES // 17 + 10)
     _uploader(app).set_value(("huge.csv", data, "text/csv"))
     rerun(app)
-    assert "limit" in app.error[0].value
+    assert "limit" in shown_text(app.error[0])
     assert events_shown(app) == before
 
 
@@ -436,7 +442,7 @@ def test_confirming_without_a_parsed_article_reports_it_and_adds_nothing():
     before = events_shown(app)
     app.button(key="article_parse").click()
     rerun(app)
-    assert any("Paste an article" in e.value for e in app.error)
+    assert any("Paste an article" in shown_text(e) for e in app.error)
     assert events_shown(app) == before
 
 
@@ -479,9 +485,16 @@ def test_an_acled_export_is_recognised_and_its_actors_become_factions():
     )
     _uploader(app).set_value(("acled.csv", export.to_csv(index=False).encode(), "text/csv"))
     rerun(app)
-    assert "acled" in app.success[0].value
+    assert "acled" in shown_text(app.success[0])
     assert events_shown(app) == before + len(export)
     shown = downloaded_csv(app)
     added = shown[shown["description"] == "Our own test wording."]
     assert len(added) == len(export)
     assert set(added["faction"]) == {"hts"}
+
+
+def test_markdown_in_a_link_parameter_is_shown_as_text_not_as_a_link():
+    app = run_app({"faction": "[open me](https://example.invalid)"})
+    (warning,) = [w for w in app.warning if "open me" in shown_text(w)]
+    assert "[open me](https://example.invalid)" in shown_text(warning)
+    assert "](" not in warning.value, "an unescaped markdown link would be clickable"

@@ -16,6 +16,7 @@ import streamlit as st
 from geo.errors import GeoError
 from ui.data import current_atlas, data_dir, geocoder
 from ui.ingest import issues_frame, merge_events_frame
+from ui.text import md_text
 
 __all__ = ["article_parser", "drafts_frame", "render_article_panel"]
 
@@ -168,7 +169,7 @@ def render_article_panel() -> None:
     if not result:
         return
     if "error" in result:
-        st.error(result["error"])
+        st.error(md_text(result["error"]))
         return
     names = dict(zip(current_atlas().factions["id"], current_atlas().factions["name"], strict=True))
     _render_found(result["parsed"], names)
@@ -189,7 +190,7 @@ def render_article_panel() -> None:
     st.button("Add the selected events", key="article_confirm", on_click=_confirm, type="primary")
     added = st.session_state.get("article_added")
     if added and "error" in added:
-        st.error(added["error"])
+        st.error(md_text(added["error"]))
     elif added:
         st.success(f"{added['rows']} event(s) from the article added to this session.")
         if not added["issues"].empty:

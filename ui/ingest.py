@@ -15,6 +15,7 @@ import streamlit as st
 
 from geo.errors import GeoError
 from ui.data import current_atlas, data_dir, geocoder, replace_session_atlas
+from ui.text import md_text
 
 __all__ = ["MAX_UPLOAD_BYTES", "issues_frame", "merge_events_frame", "render_upload_panel"]
 
@@ -110,15 +111,19 @@ def render_upload_panel() -> None:
     if not report:
         return
     if "error" in report:
-        st.error(report["error"])
+        st.error(md_text(report["error"]))
     else:
         st.success(
-            f"{report['name']}: {report['rows']:,} {report['kind']} rows added to this session."
+            md_text(
+                f"{report['name']}: {report['rows']:,} {report['kind']} rows added to this session."
+            )
         )
     issues = report.get("issues")
     if issues is not None and not issues.empty:
         st.warning(
-            f"{len(issues):,} problem(s) in {report['name']}; rows with errors were left out."
+            md_text(
+                f"{len(issues):,} problem(s) in {report['name']}; rows with errors were left out."
+            )
         )
         st.dataframe(issues.head(MAX_ISSUES_SHOWN), hide_index=True, key="upload_issues")
     unplaced = report.get("unplaced")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from geo.exports import events_to_csv_bytes, events_to_geojson_bytes
 from ui.sidebar import Filters
+from ui.text import md_text
 
 __all__ = [
     "MAX_TABLE_ROWS",
@@ -249,35 +250,27 @@ def render_details(
         return
     for _, row in places.head(5).iterrows():
         held = names.get(str(row.get("faction")), str(row.get("faction")))
-        st.markdown(f"**Place:** {_md(row.get('place'))} — held by {_md(held)}")
+        st.markdown(f"**Place:** {md_text(row.get('place'))} — held by {md_text(held)}")
         since = row.get("valid_from")
         st.caption(
-            f"since {_day(since)} · status {_md(row.get('status'))} · "
-            f"confidence {row.get('confidence')} · source {_md(row.get('source'))}"
+            f"since {_day(since)} · status {md_text(row.get('status'))} · "
+            f"confidence {row.get('confidence')} · source {md_text(row.get('source'))}"
         )
     for _, row in events.head(20).iterrows():
         who = names.get(str(row.get("faction")), str(row.get("faction")))
         st.markdown(
-            f"**{_day(row.get('date'))} · {_md(row.get('event_type'))}** at "
-            f"{_md(row.get('place'))} — {_md(who)}"
+            f"**{_day(row.get('date'))} · {md_text(row.get('event_type'))}** at "
+            f"{md_text(row.get('place'))} — {md_text(who)}"
         )
         st.text(str(row.get("description") or ""))
         url = str(row.get("source_url") or "")
         if url.lower().startswith(("http://", "https://")):
             st.link_button(f"Source: {row.get('source') or url}"[:80], url)
         else:
-            st.caption(f"Source: {_md(row.get('source'))}")
+            st.caption(f"Source: {md_text(row.get('source'))}")
 
 
 def _day(value: object) -> str:
     if value is None or pd.isna(value):
         return "?"
     return f"{pd.Timestamp(value):%d %b %Y}"
-
-
-def _md(value: object) -> str:
-    """Text made safe for ``st.markdown``: markdown and HTML characters are escaped."""
-    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-    for char in "\\`*_{}[]()#+-.!|<>~":
-        text = text.replace(char, "\\" + char)
-    return text
