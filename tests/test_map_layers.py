@@ -307,3 +307,11 @@ def test_a_faction_missing_from_the_table_looks_the_same_in_every_layer() -> Non
     alone = faction_styles(factions(), extra_ids=["pmf"])["pmf"]
     with_others = faction_styles(factions(), extra_ids=["isis", "pmf", "aaa"])["pmf"]
     assert alone == with_others
+
+
+def test_offline_labels_name_big_cities_by_their_common_english_name() -> None:
+    from geo.maplayers.basemap import default_labels
+
+    texts = set(default_labels()["text"])
+    assert {"Mosul", "Basrah", "Aleppo", "Damascus"} <= texts
+    assert "Al Mawşil al Jadīdah" not in texts, "GeoNames' district entry must not label Mosul"

