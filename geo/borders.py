@@ -14,11 +14,14 @@ Lengths are geodesic on the WGS84 ellipsoid (:func:`geodesic_length_km`), never 
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
+import os
 import re
 from collections.abc import Sequence
 from importlib import resources
 from itertools import combinations
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -56,13 +59,9 @@ _ISO2 = re.compile(r"^[A-Z]{2}$")
 _STATUS_WORD = re.compile(r"\b(closed|open)\b", re.IGNORECASE)
 
 
-@functools.cache
-def _natural_earth() -> gpd.GeoDataFrame:
-    """Read the Natural Earth admin-0 layer once per process (a file read, not UI caching)."""
-    path = resources.files(_NE_PACKAGE).joinpath(_NE_FILE)
+def _read_natural_earth(path: Path) -> gpd.GeoDataFrame:
     try:
-        with resources.as_file(path) as local:
-            frame = gpd.read_file(local, columns=["ISO_A2", "ISO_A2_EH", "NAME_EN"])
+        frame = gpd.read_file(path, columns=["ISO_A2", "ISO_A2_EH", "NAME_EN"])
     except (OSError, ValueError) as err:
         raise DataFileError(f"cannot read Natural Earth countries from {path}: {err}") from err
     iso2 = frame["ISO_A2"].where(frame["ISO_A2"] != "-99", frame["ISO_A2_EH"])
@@ -72,6 +71,41 @@ def _natural_earth() -> gpd.GeoDataFrame:
         crs="EPSG:4326",
     )
     return out[out["iso2"] != "-99"].reset_index(drop=True)
+
+
+@functools.cache
+def _natural_earth() -> gpd.GeoDataFrame:
+    """Natural Earth admin-0 countries, repaired, once per process (a file read, not UI caching).
+
+    Reading the shapefile and repairing its rings takes about 0.3 s, so the result is kept as
+    GeoParquet beside the gazetteer's index and rebuilt when the package's file or this module
+    changes; an unwritable cache folder only costs the time.
+    """
+    from geo.gazetteer import default_cache_dir, prune_cache
+
+    resource = resources.files(_NE_PACKAGE).joinpath(_NE_FILE)
+    with resources.as_file(resource) as local:
+        stamp = "|".join(
+            f"{source.name}:{source.stat().st_size}:{source.stat().st_mtime_ns}"
+            for source in (Path(local), Path(__file__))
+        )
+        digest = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+        cached = default_cache_dir() / f"natural-earth-10m-{digest}.parquet"
+        if cached.is_file():
+            try:
+                return gpd.read_parquet(cached)
+            except (OSError, ValueError) as err:
+                logger.warning("ignoring unreadable cache %s: %s", cached, err)
+        countries = _read_natural_earth(Path(local))
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        countries.to_parquet(partial, geometry_encoding="geoarrow")
+        os.replace(partial, cached)
+        prune_cache(cached.parent, "natural-earth-10m-", keep=1)
+    except (OSError, ValueError) as err:
+        logger.warning("cannot cache Natural Earth countries in %s: %s", cached, err)
+    return countries
 
 
 def _check_codes(iso2: Sequence[str]) -> list[str]:

@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -45,6 +46,7 @@ __all__ = [
     "Place",
     "default_cache_dir",
     "load_gazetteer",
+    "prune_cache",
     "read_places_csv",
 ]
 
@@ -69,6 +71,7 @@ PLACE_KINDS: frozenset[str] = frozenset(
 _PROMINENT_POPULATION = 1_000_000  # outside the region, only capitals and cities this big
 _CITY_POPULATION = 100_000  # GeoNames rows this big (or capitals) are kind "city", else "town"
 _CACHE_VERSION = "3"
+_CACHE_KEEP = 8  # gazetteer builds kept (several data folders or regions may be in use)
 _DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 _LATIN = re.compile(r"^[\u0020-\u024F\u1E00-\u1EFF\u2018\u2019\u02B9-\u02BF`]+$")
@@ -207,6 +210,34 @@ def default_cache_dir() -> Path:
     """Return ``$FRONTLINE_CACHE_DIR`` or ``~/.cache/frontline-atlas``."""
     env = os.environ.get("FRONTLINE_CACHE_DIR")
     return Path(env).expanduser() if env else Path.home() / ".cache" / "frontline-atlas"
+
+
+def prune_cache(cache: Path, prefix: str, *, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` most recently used cache entries named ``prefix<digest>...``.
+
+    An entry is every file sharing one ``prefix<digest>`` stem (e.g. the ``.places`` and
+    ``.keys`` Parquet files of one gazetteer build); recency is the newest mtime among them.
+    Returns the deleted paths. Stale builds would otherwise pile up each time an input changes.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for i in range(3):
+    ...     _ = (folder / f"gazetteer-{i}.places.parquet").write_bytes(b"")
+    ...     os.utime(folder / f"gazetteer-{i}.places.parquet", (i, i))
+    >>> [p.name for p in prune_cache(folder, "gazetteer-", keep=2)]
+    ['gazetteer-0.places.parquet']
+    """
+    entries: dict[str, list[Path]] = {}
+    for path in cache.glob(f"{prefix}*"):
+        entries.setdefault(path.name.split(".", 1)[0], []).append(path)
+    by_recency = sorted(
+        entries.values(), key=lambda files: max(f.stat().st_mtime for f in files), reverse=True
+    )
+    deleted = [path for files in by_recency[keep:] for path in files]
+    for path in deleted:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    return deleted
 
 
 def _geonames_dir() -> Path:
@@ -434,7 +465,10 @@ def load_gazetteer(
     places_path, keys_path = stem.with_suffix(".places.parquet"), stem.with_suffix(".keys.parquet")
     if places_path.exists() and keys_path.exists():
         try:
-            return Gazetteer(_read_parquet(places_path), _read_parquet(keys_path))
+            gazetteer = Gazetteer(_read_parquet(places_path), _read_parquet(keys_path))
+            with contextlib.suppress(OSError):
+                os.utime(places_path)  # mark as recently used for prune_cache()
+            return gazetteer
         except (OSError, ValueError, KeyError) as err:
             logger.warning("gazetteer cache %s unreadable (%s); rebuilding", stem, err)
     logger.info("building the gazetteer index from GeoNames and %s", places_csv)
@@ -442,6 +476,7 @@ def load_gazetteer(
     try:
         _write_parquet(places, places_path)
         _write_parquet(keys, keys_path)
+        prune_cache(cache, "gazetteer-", keep=_CACHE_KEEP)
     except OSError as err:
         logger.warning("cannot write gazetteer cache under %s: %s", cache, err)
     return Gazetteer(_as_arrays(places), _as_arrays(keys))
