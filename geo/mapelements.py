@@ -23,7 +23,6 @@ from typing import Literal
 
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
-from folium.plugins import MarkerCluster
 
 from geo._leaflet import (
     BORDER_STYLES,
@@ -35,6 +34,16 @@ from geo._leaflet import (
     script_template,
 )
 from geo._mapcontrols import Fullscreen, Legend, Measure
+
+# folium.plugins.MarkerCluster's resource names: geo.assets.localize() swaps them for the
+# local Leaflet.markercluster files. Naming them here avoids importing folium.plugins
+# (a quarter of a second at every cold start) for two constants.
+_MARKERCLUSTER_CDN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0"
+_MARKERCLUSTER_JS = (("markerclusterjs", f"{_MARKERCLUSTER_CDN}/leaflet.markercluster.js"),)
+_MARKERCLUSTER_CSS = (
+    ("markerclustercss", f"{_MARKERCLUSTER_CDN}/MarkerCluster.css"),
+    ("markerclusterdefaultcss", f"{_MARKERCLUSTER_CDN}/MarkerCluster.Default.css"),
+)
 
 __all__ = [
     "Fullscreen",
@@ -156,8 +165,8 @@ class PointSymbols(JSCSSMixin, MacroElement):
         self.payload_json = script_json(payload)
         self.css_json = script_json(POPUP_CSS)
         if self.cluster:
-            self.default_js = list(MarkerCluster.default_js)
-            self.default_css = list(MarkerCluster.default_css)
+            self.default_js = list(_MARKERCLUSTER_JS)
+            self.default_css = list(_MARKERCLUSTER_CSS)
         else:
             self.default_js = []
             self.default_css = []

@@ -139,3 +139,16 @@ def test_a_million_events_make_a_map_under_five_megabytes_with_counts_in_hexagon
     html = build_map(events=shown, factions=factions()).get_root().render()
     assert len(html.encode()) <= 5_000_000
     assert "in hexagons" in html and f"{len(shown):,}" in html
+
+
+def test_clustered_points_name_the_same_markercluster_resources_as_folium() -> None:
+    # geo.assets.localize() maps folium's resource names to local files: a renamed resource
+    # would slip through as a CDN link.
+    from folium.plugins import MarkerCluster
+
+    from geo import mapelements
+
+    assert [n for n, _ in mapelements._MARKERCLUSTER_JS] == [n for n, _ in MarkerCluster.default_js]
+    assert [n for n, _ in mapelements._MARKERCLUSTER_CSS] == [
+        n for n, _ in MarkerCluster.default_css
+    ]
