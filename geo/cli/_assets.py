@@ -11,7 +11,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "assets",
         help="install Leaflet & co. from the XStatic packages into ./static/vendor",
-        description="Copy Leaflet, Leaflet.markercluster, jQuery, Bootstrap and Font Awesome "
+        description="Copy Leaflet, Leaflet.markercluster and Font Awesome "
         "from their XStatic packages into STATIC_DIR/vendor, which Streamlit serves at "
         "/app/static/vendor. Nothing is downloaded.",
     )
