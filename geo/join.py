@@ -385,13 +385,32 @@ def _empty_annotations() -> Annotations:
     return Annotations(factions, events, control, empty_areas(), ())
 
 
-def load_atlas(data_dir: Path | str, *, geocoder: _Geocoder | None = None) -> AtlasData:
+def load_atlas(
+    data_dir: Path | str, *, geocoder: _Geocoder | None = None, cache_dir: Path | None = None
+) -> AtlasData:
     """Load, validate and join the annotations in ``data_dir``.
 
-    ``geocoder`` defaults to ``geo.geocode.load_geocoder(data_dir=data_dir)``.
+    With the default geocoder (``geo.geocode.load_geocoder(data_dir=data_dir)``) the result is
+    cached in ``cache_dir`` (default ``$FRONTLINE_CACHE_DIR``; :mod:`geo._atlascache`) and
+    rebuilt when a data file, the gazetteer's inputs or the ``geo`` code change. An explicit
+    ``geocoder`` is always used, never the cache.
+
+    Examples
+    --------
+    >>> atlas = load_atlas("data")
+    >>> atlas.events.crs.to_epsg(), len(atlas.control) > 100
+    (4326, True)
     """
-    if geocoder is None:
+    data_dir = Path(data_dir)
+    if geocoder is not None:
+        return join_annotations(load_annotations(data_dir), geocoder=geocoder)
+
+    def build() -> AtlasData:
         from geo.geocode import load_geocoder
 
-        geocoder = load_geocoder(data_dir=Path(data_dir))
-    return join_annotations(load_annotations(data_dir), geocoder=geocoder)
+        default = load_geocoder(data_dir=data_dir)
+        return join_annotations(load_annotations(data_dir), geocoder=default)
+
+    from geo._atlascache import cached_atlas
+
+    return cached_atlas(data_dir, cache_dir=cache_dir, build=build)
