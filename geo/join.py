@@ -196,16 +196,8 @@ def _geocode_table(places: np.ndarray, geocoder: _Geocoder) -> pd.DataFrame:
         }
         for r in results  # one per distinct place name, not per row
     ]
-    columns = [
-        "g_lat",
-        "g_lon",
-        "g_confidence",
-        "g_country",
-        "g_kind",
-        "g_matched",
-        "g_reason",
-        "g_resolved",
-    ]
+    columns = ["g_lat", "g_lon", "g_confidence", "g_country"]
+    columns += ["g_kind", "g_matched", "g_reason", "g_resolved"]
     table = pd.DataFrame(
         records, columns=columns, index=pd.Index(places, name="place", dtype="str")
     )
@@ -397,7 +389,8 @@ def load_atlas(
 
     Examples
     --------
-    >>> atlas = load_atlas("data")
+    >>> import tempfile
+    >>> atlas = load_atlas("data", cache_dir=Path(tempfile.mkdtemp()))
     >>> atlas.events.crs.to_epsg(), len(atlas.control) > 100
     (4326, True)
     """
