@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from geo.cli._control import DEFAULT_DATA_DIR, day_argument, write_text
+from geo.cli._control import DEFAULT_DATA_DIR, day_argument, load_data, write_text
 
 __all__ = ["register"]
 
@@ -51,9 +51,7 @@ def _places(data_dir: Path) -> object:
 
 
 def _control(data_dir: Path) -> object:
-    from geo.join import load_atlas
-
-    return load_atlas(data_dir).control
+    return load_data(data_dir).control
 
 
 def _run(args: argparse.Namespace) -> int:

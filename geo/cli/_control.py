@@ -15,9 +15,16 @@ import argparse
 import datetime as dt
 import json
 import math
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["DEFAULT_DATA_DIR", "day_argument", "register", "write_text"]
+from geo.errors import DataFileError
+
+if TYPE_CHECKING:
+    from geo.join import AtlasData
+
+__all__ = ["DEFAULT_DATA_DIR", "day_argument", "load_data", "register", "write_text"]
 
 #: The bundled annotations of the repository.
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -35,8 +42,46 @@ def write_text(text: str, out: Path | None) -> None:
     """Write ``text`` to the file ``out``, or to stdout when ``out`` is None."""
     if out is None:
         print(text)
-    else:
+        return
+    try:
         out.write_text(text + "\n", encoding="utf-8")
+    except OSError as err:
+        raise DataFileError(f"{out}: cannot write ({err.strerror or err})") from err
+
+
+#: At most this many rows left out of the data are listed by ``load_data`` (then a count).
+_MAX_LISTED = 10
+
+
+def load_data(data_dir: Path) -> AtlasData:
+    """Load and join the annotations of ``data_dir``; say on stderr which rows were left out.
+
+    The commands that draw or measure control still run on the valid rows, but an error in
+    the data (a row left out) is never silent: up to ten ``file:row: reason`` lines and a
+    count go to stderr, with a pointer to ``python -m geo validate DIR``.
+
+    Raises
+    ------
+    DataFileError
+        ``data_dir`` is not a directory (the message shows the path).
+    """
+    from geo.join import load_atlas
+
+    if not data_dir.is_dir():
+        raise DataFileError(f"{data_dir}: not a directory (--data DIR holds the annotations)")
+    atlas = load_atlas(data_dir)
+    errors = [issue for issue in atlas.issues if issue.severity == "error"]
+    if errors:
+        print(
+            f"warning: {len(errors)} problem(s) in {data_dir}; those rows are left out "
+            f"(python -m geo validate {data_dir} lists them all):",
+            file=sys.stderr,
+        )
+        for issue in errors[:_MAX_LISTED]:
+            print(f"  {issue}", file=sys.stderr)
+        if len(errors) > _MAX_LISTED:
+            print(f"  ... and {len(errors) - _MAX_LISTED} more", file=sys.stderr)
+    return atlas
 
 
 def _options(parser: argparse.ArgumentParser) -> None:
@@ -110,9 +155,8 @@ def snapshot_collection(snapshot: object) -> dict[str, object]:
 
 def _run_control(args: argparse.Namespace) -> int:
     from geo.control import control_snapshot
-    from geo.join import load_atlas
 
-    atlas = load_atlas(args.data)
+    atlas = load_data(args.data)
     snapshot = control_snapshot(
         atlas.control,
         date=args.date,
@@ -167,9 +211,8 @@ def report_table(report: object) -> str:
 
 def _run_change(args: argparse.Namespace) -> int:
     from geo.control import change_between
-    from geo.join import load_atlas
 
-    atlas = load_atlas(args.data)
+    atlas = load_data(args.data)
     report = change_between(
         atlas.control,
         args.start,

@@ -121,7 +121,10 @@ def _run_csv(args: argparse.Namespace) -> int:
     names = [(row.get(args.column) or "").strip() for row in rows]
     results = _geocoder(args).geocode_many(names, countries=args.country)
     out_fields = fields + [c for c in _CSV_COLUMNS if c not in fields]
-    out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115
+    try:
+        out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115
+    except OSError as err:
+        raise DataFileError(f"{args.out}: cannot write ({err.strerror or err})") from err
     try:
         writer = csv.DictWriter(out, fieldnames=out_fields, lineterminator="\n")
         writer.writeheader()

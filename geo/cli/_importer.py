@@ -66,8 +66,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _write(events: object, out: Path) -> None:
+    from geo.errors import DataFileError
+
     if out.suffix.lower() == ".csv":
-        events.to_csv(out, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+        try:
+            events.to_csv(out, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+        except OSError as err:
+            raise DataFileError(f"{out}: cannot write ({err.strerror or err})") from err
         return
     import geopandas as gpd
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from geo.cli._control import DEFAULT_DATA_DIR, day_argument
-from geo.errors import ConfigError
+from geo.cli._control import DEFAULT_DATA_DIR, day_argument, load_data
+from geo.errors import ConfigError, DataFileError
 
 __all__ = ["register"]
 
@@ -66,21 +66,31 @@ def _crossings(data_dir: Path, control: object, date: object) -> object:
     return border_crossings(places, control, date=date)
 
 
+def _check_choices(option: str, given: list[str] | None, known: list[str]) -> None:
+    """Refuse values of a repeatable option that match nothing (an empty map says nothing)."""
+    unknown = [value for value in given or () if value not in known]
+    if unknown:
+        shown = ", ".join(repr(value) for value in unknown)
+        raise ConfigError(f"{option}: unknown {shown}; known: {', '.join(known)}")
+
+
 def _run(args: argparse.Namespace) -> int:
     import pandas as pd
 
+    from geo._schema import ACLED_TAXONOMY
     from geo.assets import standalone_html
     from geo.borders import border_lines
     from geo.control import control_snapshot
     from geo.filters import filter_events
-    from geo.join import load_atlas
     from geo.mapping import build_map, offline_from_env
 
     if args.start and args.end and args.start > args.end:
         raise ConfigError(f"--start {args.start} is after --end {args.end}")
     if args.max_points < 0:
         raise ConfigError(f"--max-points must be >= 0, got {args.max_points}")
-    atlas = load_atlas(args.data)
+    atlas = load_data(args.data)
+    _check_choices("--faction", args.faction, atlas.factions["id"].tolist())
+    _check_choices("--event-type", args.event_type, sorted(ACLED_TAXONOMY))
     day = pd.Timestamp(args.date)
     snapshot = control_snapshot(atlas.control, date=day, polygons=atlas.areas)
     events = atlas.events
@@ -107,8 +117,11 @@ def _run(args: argparse.Namespace) -> int:
         max_points=args.max_points,
     )
     html = standalone_html(fmap)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(html, encoding="utf-8")
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(html, encoding="utf-8")
+    except OSError as err:
+        raise DataFileError(f"{args.out}: cannot write ({err.strerror or err})") from err
     print(
         f"wrote {args.out} ({len(html.encode()) / 1e6:.1f} MB): {len(shown)} events "
         f"{pd.Timestamp(start).date()}..{pd.Timestamp(end).date()}, {len(areas)} control areas "
