@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from geo.geoparse import ParsedArticle
 
+__all__ = ["register"]
+
 
 def _iso_date(value: str) -> datetime.date:
     try:
@@ -42,15 +44,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _read(name: str) -> str:
+    """The article's text: UTF-8 with or without BOM (offsets count from after the BOM)."""
+    from geo._textio import decode_text
     from geo.errors import DataFileError
 
-    if name == "-":
-        return sys.stdin.read()
     try:
-        with open(name, encoding="utf-8") as fh:
-            return fh.read()
-    except (OSError, UnicodeDecodeError) as err:
+        if name == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(name, "rb") as fh:
+                data = fh.read()
+    except OSError as err:
         raise DataFileError(f"cannot read article {name!r}: {err}") from err
+    label = "<stdin>" if name == "-" else name
+    text, issues = decode_text(data, name=label)
+    if text is None or issues:
+        # Binary data, or not UTF-8: refuse rather than geoparse replacement characters.
+        reason = "; ".join(issue.reason for issue in issues)
+        raise DataFileError(f"cannot read article {label!r}: {reason.split(' — ')[0]}")
+    return text
 
 
 def _summary(name: str, parsed: ParsedArticle, out: TextIO) -> None:
