@@ -238,6 +238,7 @@ class Geocoder:
         self._pools: dict[tuple[str, int], list[str]] | None = None
         self._cache: dict[tuple[Any, ...], GeocodeResult] = {}
         self._masks: dict[tuple[Any, ...], np.ndarray] = {}
+        self._country_codes: frozenset[str] | None = None
         countries = np.asarray(gazetteer.country)
         in_top = np.isin(countries, list(self._region[:2]))
         in_region = np.isin(countries, list(self._region))
@@ -311,7 +312,7 @@ class Geocoder:
         """
         if not isinstance(name, str):
             raise TypeError(f"name must be a str, got {type(name).__name__}: {name!r}")
-        countries_t = _check_countries(countries)
+        countries_t = self._known_countries(_check_countries(countries))
         bbox_t = _check_bbox(bbox)
         context_t = tuple((float(lat), float(lon)) for lat, lon in context) if context else ()
         cache_key = (name, countries_t, bbox_t, context_t)
@@ -465,6 +466,19 @@ class Geocoder:
             return found
         why = "; ".join(r for r in (found.reason, f"read as {base!r} in {qualifier!r}") if r)
         return replace(found, reason=why)
+
+    def _known_countries(self, countries: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        """``countries`` unchanged if the gazetteer has places in each; else a ConfigError."""
+        if not countries:
+            return countries
+        if self._country_codes is None:
+            self._country_codes = frozenset(np.asarray(self._gaz.country).tolist())
+        unknown = [code for code in countries if code not in self._country_codes]
+        if unknown:
+            raise ConfigError(
+                f"unknown country code(s) {unknown!r}: no place of the gazetteer is in them"
+            )
+        return countries
 
     def _candidate_mask(
         self, countries: tuple[str, ...] | None, bbox: tuple[float, float, float, float] | None

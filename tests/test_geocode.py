@@ -164,6 +164,16 @@ def test_bad_options_raise_config_errors_that_show_the_value(geocoder: Geocoder)
         Geocoder(geocoder.gazetteer, region=("SY", "Iraq"))
 
 
+def test_a_well_formed_but_unknown_country_code_is_refused_not_a_silent_miss(
+    geocoder: Geocoder,
+) -> None:
+    with pytest.raises(ConfigError, match="'ZZ'"):
+        geocoder.geocode("Homs", countries=["SY", "zz"])
+    with pytest.raises(ConfigError, match="'XQ'"):
+        geocoder.geocode_many(["Homs", "Hama"], countries=["XQ"])
+    assert geocoder.geocode("Homs", countries=["sy"]).country == "SY"
+
+
 def test_html_like_input_is_returned_verbatim_and_unresolved(geocoder: Geocoder) -> None:
     evil = "<script>alert(1)</script>"
     result = geocoder.geocode(evil)
