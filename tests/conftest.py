@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -38,6 +39,17 @@ CHROMIUM_ARGS = [
     "--disable-default-apps",
     "--disable-features=Translate,OptimizationHints,MediaRouter",
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the test run's caches (gazetteer, Natural Earth, atlas) out of the user's cache.
+
+    Set before any test runs, so subprocesses (CLI, ``streamlit run``) inherit it too.
+    """
+    if "FRONTLINE_CACHE_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="frontline-test-cache-")
+        os.environ["FRONTLINE_CACHE_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def chromium_path() -> str | None:

@@ -73,7 +73,9 @@ def base_atlas(folder: str, events_parquet: str | None) -> Any:
     """
     from geo.join import load_atlas
 
-    atlas = load_atlas(Path(folder), geocoder=geocoder(folder))
+    # The default geocoder, so that load_atlas can answer from its disk cache (a cold start
+    # then skips the gazetteer and the join); ingest and article load geocoder() on demand.
+    atlas = load_atlas(Path(folder))
     if events_parquet:
         import geopandas as gpd
 
