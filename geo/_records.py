@@ -82,7 +82,9 @@ def validate_events(
     for col in EVENT_INPUT_COLUMNS:
         if col not in frame.columns:
             frame = frame.assign(**{col: ""})
-    frame, issues = neutralise_formulas(frame, _TEXT_EVENT, name=name)
+    # Unknown actors are kept as raw text in warning mode, so they get the formula guard too.
+    kept_raw = ("faction", "faction2") if unknown_factions == "warning" else ()
+    frame, issues = neutralise_formulas(frame, (*_TEXT_EVENT, *kept_raw), name=name)
     check = ColumnChecker(frame, name)
     check.issues += issues
     date = check.date("date")

@@ -228,6 +228,19 @@ def test_unknown_acled_actors_are_kept_as_raw_text_and_reported() -> None:
     assert all(i.severity == "warning" for i in issues)
 
 
+def test_an_unknown_actor_that_looks_like_a_spreadsheet_formula_is_kept_neutralised() -> None:
+    rows = [{**ACLED_ROWS[0], "actor1": '=HYPERLINK("http://evil.example")', "actor2": "@SUM(A1)"}]
+    events, issues = _acled(rows)
+    first = events.iloc[0]
+    assert (first["faction"], first["faction2"]) == (
+        '\'=HYPERLINK("http://evil.example")',
+        "'@SUM(A1)",
+    )
+    reasons = [str(i) for i in issues]
+    assert any(r.startswith("acled.csv:2: column 'faction' starts like a spreadsheet formula")
+               for r in reasons)  # fmt: skip
+
+
 def test_acled_long_dates_precision_codes_and_fatalities_carry_over() -> None:
     events = _acled(ACLED_ROWS)[0].set_index("id")
     assert events.loc["SYR90002", "date"] == pd.Timestamp("2024-12-08")
