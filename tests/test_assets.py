@@ -34,7 +34,7 @@ def test_localize_leaves_no_cdn_link_on_a_clustered_map() -> None:
 
 def test_localize_refuses_an_unknown_external_script() -> None:
     fmap = folium.Map(tiles=None)
-    fmap.default_js = [*fmap.default_js, ("tracker", "https://cdn.example.org/tracker.js")]
+    fmap.default_js = [*fmap.default_js, ("tracker", "https://static.example.org/tracker.js")]
     with pytest.raises(AssetError, match="tracker"):
         localize(fmap)
 
