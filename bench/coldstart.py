@@ -11,33 +11,19 @@ Run alone with ``python -m bench --only dashboard_cold_start``.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from bench.harness import ROOT, BenchSkipped
+from bench.loopback import CHROMIUM_ARGS, chromium_path, free_port, is_loopback_url, wait_healthy
 
 __all__ = ["ColdStart", "measure_cold_start"]
 
 MAP_PATH = 'iframe[title="streamlit_folium.st_folium"]'
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
 
 
 @dataclass(frozen=True)
@@ -56,40 +42,15 @@ class ColdStart:
         return statistics.median(self.page_to_map_s)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BenchSkipped("streamlit exited before answering")
-        with (
-            contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer,
-        ):
-            if answer.status == 200:
-                return
-        time.sleep(0.05)
-    raise BenchSkipped(f"streamlit did not answer within {timeout_s} s")
-
-
 def _guard(route: object) -> None:
-    host = urlsplit(route.request.url).hostname or ""
-    if route.request.url.startswith(("data:", "blob:", "about:")) or host in {
-        "127.0.0.1",
-        "localhost",
-    }:
+    if is_loopback_url(route.request.url):
         route.continue_()
     else:
         route.abort()
 
 
 def _one_run(browser: object) -> tuple[float, float]:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [
         sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
@@ -105,7 +66,10 @@ def _one_run(browser: object) -> tuple[float, float]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_healthy(url, process)
+        try:
+            wait_healthy(url, process, timeout_s=90)
+        except RuntimeError as err:
+            raise BenchSkipped(str(err)) from err
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.route("**/*", _guard)
         page = context.new_page()
@@ -126,7 +90,7 @@ def _one_run(browser: object) -> tuple[float, float]:
 
 def measure_cold_start(*, repeat: int) -> ColdStart:
     """Launch the dashboard ``repeat`` times (plus one untimed launch that warms disk caches)."""
-    executable = os.environ.get("FRONTLINE_CHROMIUM") or shutil.which("chromium")
+    executable = chromium_path()
     if executable is None:
         raise BenchSkipped("no Chromium on PATH (./scripts/test.sh installs Debian's chromium)")
     try:

@@ -8,37 +8,27 @@ can assert that nothing left the machine.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
+from bench.loopback import (  # shared with the cold-start benchmark
+    CHROMIUM_ARGS,
+    chromium_path,
+    free_port,
+    is_loopback_url,
+    wait_healthy,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-features=Translate,OptimizationHints,MediaRouter",
-]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,29 +40,6 @@ def pytest_configure(config: pytest.Config) -> None:
         folder = tempfile.mkdtemp(prefix="frontline-test-cache-")
         os.environ["FRONTLINE_CACHE_DIR"] = folder
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
-
-
-def chromium_path() -> str | None:
-    """The system Chromium, or ``$FRONTLINE_CHROMIUM`` if set."""
-    configured = os.environ.get("FRONTLINE_CHROMIUM")
-    if configured:
-        return configured
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def is_loopback_url(url: str) -> bool:
-    """True for URLs that stay on this machine (loopback hosts, data:, blob:, about:)."""
-    parts = urlsplit(url)
-    if parts.scheme in {"data", "blob", "about", "file", "chrome-error"}:
-        return True
-    return (parts.hostname or "") in LOOPBACK_HOSTS
 
 
 @dataclass
@@ -88,18 +55,10 @@ class StreamlitServer:
 
 
 def _wait_healthy(server: StreamlitServer, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{server.log()}")
-        with (
-            contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
-            urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as answer,
-        ):
-            if answer.status == 200:
-                return
-        time.sleep(0.25)
-    raise RuntimeError(f"streamlit did not become healthy in {timeout_s} s:\n{server.log()}")
+    try:
+        wait_healthy(server.url, server.process, timeout_s=timeout_s)
+    except RuntimeError as err:
+        raise RuntimeError(f"{err}:\n{server.log()}") from err
 
 
 @pytest.fixture(scope="session")
@@ -161,7 +120,7 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
         )
         yield instance
         instance.close()
