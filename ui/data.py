@@ -19,6 +19,7 @@ from typing import Any
 import streamlit as st
 
 __all__ = [
+    "BASE_KEY",
     "ROOT",
     "atlas_key",
     "base_atlas",
@@ -26,6 +27,7 @@ __all__ = [
     "current_atlas",
     "data_dir",
     "date_range",
+    "default_atlas",
     "geocoder",
     "install_assets",
     "is_offline",
@@ -36,7 +38,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
-_BASE_KEY = "base"
+BASE_KEY = "base"
+"""The atlas key of the bundled atlas (a session without uploads): see :func:`atlas_key`."""
 
 
 def is_offline() -> bool:
@@ -108,9 +111,14 @@ def static_layers() -> tuple[Any, Any]:
         places = pd.read_csv(places_csv, dtype="str", keep_default_na=False)
         for column in ("lat", "lon"):
             places[column] = pd.to_numeric(places[column], errors="coerce")
-        parquet = os.environ.get("FRONTLINE_EVENTS_PARQUET") or None
-        crossings = border_crossings(places, base_atlas(str(data_dir()), parquet).control)
+        crossings = border_crossings(places, default_atlas().control)
     return border_lines(), crossings
+
+
+def default_atlas() -> Any:
+    """The base atlas of this server's configuration (``$FRONTLINE_DATA_DIR``, ``…_PARQUET``)."""
+    parquet = os.environ.get("FRONTLINE_EVENTS_PARQUET") or None
+    return base_atlas(str(data_dir()), parquet)
 
 
 def current_atlas() -> Any:
@@ -118,13 +126,12 @@ def current_atlas() -> Any:
     session_atlas = st.session_state.get("atlas")
     if session_atlas is not None:
         return session_atlas
-    parquet = os.environ.get("FRONTLINE_EVENTS_PARQUET") or None
-    return base_atlas(str(data_dir()), parquet)
+    return default_atlas()
 
 
 def atlas_key() -> str:
     """A key that changes whenever this session's atlas does (for caches of derived data)."""
-    return st.session_state.get("atlas_key", _BASE_KEY)
+    return st.session_state.get("atlas_key", BASE_KEY)
 
 
 def replace_session_atlas(atlas: Any) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import folium
 import streamlit_folium as sf
 
-__all__ = ["PreparedMap", "prepare_base_map", "show_map"]
+__all__ = ["PreparedMap", "ensure_component_registered", "prepare_base_map", "show_map"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,22 @@ def _layer_strings(
     return groups_js, control_js
 
 
+def ensure_component_registered() -> None:
+    """Register streamlit-folium's component with the running server if it is not yet.
+
+    Streamlit registers a component when its module is imported during a page run. The
+    server's warm-up (:mod:`ui.server`) imports ``streamlit_folium`` before any page run, so
+    nothing registers it then, and its frontend would not be served (HTTP 404).
+    """
+    from streamlit import runtime
+
+    if not runtime.exists():  # AppTest and bare Python have no server to serve it
+        return
+    registry = runtime.get_instance().component_registry
+    if registry.get_component_path(sf._component_func.name) is None:
+        registry.register_component(sf._component_func)
+
+
 def show_map(
     base: PreparedMap,
     *,
@@ -116,6 +132,7 @@ def show_map(
 
     The arguments are those of ``st_folium`` (full container width, no hover returns).
     """
+    ensure_component_registered()
     groups_js, control_js = _layer_strings(base, groups, layer_control)
     css, js = _links(groups)
     defaults = {name: None for name in returned_objects}

@@ -21,7 +21,15 @@ from geo.mapping import DEFAULT_LOCATION
 from ui.data import basemap_inputs, install_assets, is_offline, static_layers
 from ui.foliumview import PreparedMap, prepare_base_map, show_map
 
-__all__ = ["LAYERS", "MAP_KEY", "MAX_POINTS", "Layer", "render_map", "standalone_map_html"]
+__all__ = [
+    "LAYERS",
+    "MAP_KEY",
+    "MAX_POINTS",
+    "Layer",
+    "prepared_base_map",
+    "render_map",
+    "standalone_map_html",
+]
 
 MAP_KEY = "atlas_map"
 MAX_POINTS = 2_000  # more events than this are aggregated by the map layer
@@ -97,6 +105,15 @@ def _drop_layer_controls(fmap: folium.Map) -> folium.Map:
     return fmap
 
 
+def prepared_base_map(atlas: Any) -> PreparedMap:
+    """The prepared base map for ``atlas``'s factions (rendered once per server, then shared).
+
+    Also copies the map's scripts into the static folder, once per server.
+    """
+    install_assets()
+    return _prepared_base(_factions_key(atlas.factions), is_offline(), atlas.factions)
+
+
 def render_map(
     atlas: Any, *, snap: Any, shown: Any, layers: Collection[Layer] = tuple(LAYERS)
 ) -> dict[str, Any] | None:
@@ -104,10 +121,8 @@ def render_map(
 
     ``layers`` are the data layers drawn (all by default); borders are always drawn.
     """
-    install_assets()
-    base = _prepared_base(_factions_key(atlas.factions), is_offline(), atlas.factions)
     result = show_map(
-        base,
+        prepared_base_map(atlas),
         key=MAP_KEY,
         groups=_layers(atlas, snap, shown, layers),
         layer_control=folium.LayerControl(collapsed=True),
