@@ -1,37 +1,42 @@
 """Frontline Atlas: who held what, where the lines ran, and what happened — Syria and Iraq,
 Nov–Dec 2024.
 
-Run with ``streamlit run streamlit_app.py``. This file only wires the pieces together: widgets
-live in ``ui/``, every computation in ``geo/``.
+Run with ``streamlit run streamlit_app.py``. Streamlit reads this file in two ways:
+
+- as a module, once per server, to find ``app``: an ``st.App`` whose lifespan warms the server
+  up (imports, the base atlas, the first map) while the first visitor's browser is still
+  loading the page, and which serves ``GET /api/warm-up`` (:mod:`ui.server`);
+- as ``__main__``, on every visit and interaction: that run draws the page (:func:`main`).
+
+So the module level stays light (the server imports it before it listens), and the page's
+imports live in the functions. This file only wires the pieces together: widgets live in
+``ui/``, every computation in ``geo/``.
 """
 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import streamlit as st
 
-from ui import derived, panels
-from ui.article import render_article_panel
-from ui.data import atlas_key, current_atlas
-from ui.ingest import render_upload_panel
-from ui.mapview import render_map, standalone_map_html
-from ui.sidebar import Filters, init_state, render_sidebar, sync_url
-from ui.text import md_text
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ui.sidebar import Filters
 
 PLAY_STEP_SECONDS = 1.0
 
-st.set_page_config(page_title="Frontline Atlas", page_icon="🗺️", layout="wide")
 
-
-def filtered_events(atlas: object, filters: Filters) -> pd.DataFrame:
+def filtered_events(atlas: Any, filters: Filters) -> pd.DataFrame:
     """The events matching every filter (vectorised, on the read-only base frame)."""
+    import pandas as pd
+
+    from geo.filters import filter_events
+
     events = atlas.events
     if filters.selects_nothing:
         return events.iloc[0:0]
-    from geo.filters import filter_events
-
     return filter_events(
         events,
         start=pd.Timestamp(filters.start),
@@ -46,6 +51,14 @@ def filtered_events(atlas: object, filters: Filters) -> pd.DataFrame:
 
 def main() -> None:
     """Render the dashboard once (Streamlit reruns this on every interaction)."""
+    from ui import derived, panels
+    from ui.article import render_article_panel
+    from ui.data import atlas_key, current_atlas
+    from ui.ingest import render_upload_panel
+    from ui.mapview import render_map, standalone_map_html
+    from ui.sidebar import init_state, render_sidebar, sync_url
+    from ui.text import md_text
+
     atlas = current_atlas()
     key = atlas_key()
     options = derived.filter_options(atlas, key)
@@ -109,4 +122,10 @@ def main() -> None:
         st.rerun()
 
 
-main()
+if __name__ == "__main__":  # a page run
+    st.set_page_config(page_title="Frontline Atlas", page_icon="🗺️", layout="wide")
+    main()
+else:  # the server importing this file to find its app
+    from ui.server import ROUTES, lifespan
+
+    app = st.App(__file__, lifespan=lifespan, routes=ROUTES)

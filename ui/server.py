@@ -1,0 +1,188 @@
+"""The dashboard's server: a warm-up at start and a route that reports it.
+
+A fresh server used to do all its slow work when the first visitor connected: import pandas,
+folium and ``geo`` (about 1 s), load the atlas, draw the first day's control areas and render
+the base map — while the visitor waited. ``streamlit_app.py`` therefore also defines an
+``st.App`` whose lifespan (:func:`lifespan`) starts :func:`warm_up` in a thread as the server
+starts. It makes the same cached calls as a first page run with no query parameters, so that
+run finds them done; a page run that arrives before the warm-up has finished waits for the
+value being computed (Streamlit's cache locks) rather than computing it twice. A failed warm-up
+only logs: the page then computes what it needs, and shows any error itself.
+
+``GET /api/warm-up`` reports the warm-up as JSON (``state``, ``seconds``, ``steps``,
+``error``): HTTP 503 while it runs, 200 once it has ended (``state`` is ``ready`` or
+``failed``). ``FRONTLINE_WARM_UP=0`` turns the warm-up off.
+
+>>> status().state in {"off", "pending", "warming", "ready", "failed"}
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+__all__ = ["ROUTES", "STEPS", "WarmUp", "lifespan", "start_warm_up", "status", "warm_up"]
+
+log = logging.getLogger(__name__)
+
+THREAD_NAME = "frontline-warm-up"
+State = Literal["off", "pending", "warming", "ready", "failed"]
+#: The warm-up's steps, in order: what each prepares for the first page run.
+STEPS: dict[str, str] = {
+    "imports": "pandas, geopandas, folium, streamlit-folium and the page's modules",
+    "atlas": "the base atlas (from its disk cache when the data did not change)",
+    "first map": "the filter options, the last day's control areas and the base map",
+    "figures": "the area series and the changes over the whole range",
+}
+
+
+@dataclass(frozen=True)
+class WarmUp:
+    """Where the warm-up stands: ``steps`` maps each finished step to its seconds."""
+
+    state: State
+    steps: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def seconds(self) -> float:
+        """Seconds spent so far."""
+        return round(sum(self.steps.values()), 3)
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON of ``GET /api/warm-up``: ``state``, ``seconds``, ``steps``, ``error``."""
+        return {
+            "state": self.state,
+            "seconds": self.seconds,
+            "steps": dict(self.steps),
+            "error": self.error,
+        }
+
+
+_lock = threading.Lock()
+_status = WarmUp("pending")
+
+
+def _set(new: WarmUp) -> WarmUp:
+    global _status
+    with _lock:
+        _status = new
+    return new
+
+
+def status() -> WarmUp:
+    """The warm-up of this process as it stands."""
+    with _lock:
+        return _status
+
+
+def _import_page_modules() -> None:
+    import geopandas  # noqa: F401
+    import pandas  # noqa: F401
+    import streamlit_folium  # noqa: F401
+
+    from geo import filters  # noqa: F401
+    from ui import article, derived, ingest, mapview, panels  # noqa: F401
+
+
+def _first_view(atlas: Any) -> tuple[dt.date, dt.date]:
+    """Draw what a first page run draws with no query parameters; return the data's range."""
+    from ui import derived, mapview
+    from ui.data import BASE_KEY
+
+    options = derived.filter_options(atlas, BASE_KEY)
+    derived.snapshot(atlas, BASE_KEY, options.max_date)  # the map date starts on the last day
+    mapview.prepared_base_map(atlas)
+    return options.min_date, options.max_date
+
+
+def _figures(atlas: Any, first: dt.date, last: dt.date) -> None:
+    from ui import derived
+    from ui.data import BASE_KEY
+
+    derived.area_table(atlas, BASE_KEY, first, last)
+    derived.changes(atlas, BASE_KEY, first, last)  # the event window starts as the whole range
+
+
+def warm_up() -> WarmUp:
+    """Run every step of the warm-up in this thread; return how it went (never raises).
+
+    Examples
+    --------
+    >>> warm_up().state  # doctest: +SKIP
+    'ready'
+    """
+    from ui.data import default_atlas
+
+    done: dict[str, float] = {}
+    current = _set(WarmUp("warming"))
+    context: dict[str, Any] = {}
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("imports", _import_page_modules),
+        ("atlas", lambda: context.update(atlas=default_atlas())),
+        ("first map", lambda: context.update(range=_first_view(context["atlas"]))),
+        ("figures", lambda: _figures(context["atlas"], *context["range"])),
+    ]
+    for name, step in steps:
+        started = time.perf_counter()
+        try:
+            step()
+        except Exception as err:  # the page will compute (and report) it on its own
+            log.warning("warm-up step %r failed: %s", name, err, exc_info=True)
+            return _set(replace(current, state="failed", error=f"{name}: {err}"))
+        done[name] = round(time.perf_counter() - started, 3)
+        current = _set(replace(current, steps=dict(done)))
+    log.info("warm-up done in %.2f s: %s", current.seconds, done)
+    return _set(replace(current, state="ready"))
+
+
+class _WarmUpThreadFilter(logging.Filter):
+    """Drop Streamlit's "missing ScriptRunContext" warnings raised by the warm-up thread."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName != THREAD_NAME
+
+
+def start_warm_up() -> threading.Thread | None:
+    """Start :func:`warm_up` in a daemon thread, unless ``FRONTLINE_WARM_UP=0``."""
+    if os.environ.get("FRONTLINE_WARM_UP", "").strip().lower() in ("0", "false", "no", "off"):
+        _set(WarmUp("off"))
+        return None
+    context_log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    context_log.addFilter(_WarmUpThreadFilter())
+    thread = threading.Thread(target=warm_up, name=THREAD_NAME, daemon=True)
+    thread.start()
+    return thread
+
+
+@contextlib.asynccontextmanager
+async def lifespan(_app: Any) -> AsyncIterator[None]:
+    """``st.App`` lifespan: start the warm-up once the Streamlit runtime is up."""
+    start_warm_up()
+    yield
+
+
+async def _warm_up_route(_request: Any) -> Any:
+    from starlette.responses import JSONResponse
+
+    current = status()
+    code = 503 if current.state in ("pending", "warming") else 200
+    return JSONResponse(current.as_json(), status_code=code)
+
+
+def _routes() -> list[Any]:
+    from starlette.routing import Route
+
+    return [Route("/api/warm-up", _warm_up_route, methods=["GET"])]
+
+
+ROUTES = _routes()
+"""Routes served beside Streamlit's own: ``GET /api/warm-up``."""
