@@ -253,6 +253,23 @@ def test_offline_map_has_no_tile_layer_but_country_shapes_and_labels() -> None:
     assert fmap.options["max_zoom"] == 18, "markercluster needs an explicit max zoom"
 
 
+def test_offline_country_outlines_are_sent_at_a_tenth_of_the_display_simplification() -> None:
+    import geopandas as gpd
+    import shapely
+
+    from geo.maplayers.basemap import offline_basemap
+
+    ring = [(35.7 + 0.0123456 * i, 32.3 + 0.0234567 * (i % 7)) for i in range(400)]
+    outline = shapely.Polygon([*ring, (42.4, 37.3), (35.7, 37.3)])
+    countries = gpd.GeoDataFrame({"name": ["Syria"]}, geometry=[outline], crs="EPSG:4326")
+    group = offline_basemap(countries, labels=pd.DataFrame(columns=["lat", "lon", "text", "kind"]))
+    (shapes,) = [c for c in group._children.values() if isinstance(c, folium.GeoJson)]
+    coordinates = re.findall(r"-?\d+\.\d+", json.dumps(shapes.data["features"][0]["geometry"]))
+    assert coordinates, "no coordinates drawn"
+    assert max(len(c.split(".")[1]) for c in coordinates) <= 3, "0.001 degrees is enough to draw"
+    assert shapely.is_valid(shapely.geometry.shape(shapes.data["features"][0]["geometry"]))
+
+
 def test_build_map_has_layer_control_scale_bar_fullscreen_measure_and_legend() -> None:
     fmap = build_map(
         events=events(),
