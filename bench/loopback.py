@@ -12,6 +12,7 @@ False
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -28,6 +29,7 @@ __all__ = [
     "free_port",
     "is_loopback_url",
     "wait_healthy",
+    "wait_warm_up",
 ]
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -88,3 +90,28 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], *, timeout_s: float
                 return
         time.sleep(0.05)
     raise RuntimeError(f"streamlit did not answer its health check within {timeout_s} s")
+
+
+def wait_warm_up(url: str, *, timeout_s: float) -> dict:
+    """Wait until the dashboard at ``url`` has ended its warm-up; return ``GET /api/warm-up``.
+
+    The route answers 503 while the warm-up runs and 200 once it has ended (``state`` is then
+    ``ready``, ``failed`` or ``off``; see ``ui/server.py``).
+
+    Raises
+    ------
+    RuntimeError
+        If the warm-up has not ended within ``timeout_s``, or the route answers something else.
+    """
+    deadline = time.monotonic() + timeout_s
+    body: dict = {}
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/api/warm-up", timeout=10) as answer:
+                return json.load(answer)
+        except urllib.error.HTTPError as err:
+            body = json.load(err)
+            if err.code != 503:
+                raise RuntimeError(f"/api/warm-up answered {err.code}: {body}") from err
+        time.sleep(0.1)
+    raise RuntimeError(f"the warm-up did not end within {timeout_s} s: {body}")

@@ -9,41 +9,18 @@ by the page run, not by the warm-up's import).
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.loopback import wait_warm_up
+
 ROOT = Path(__file__).resolve().parents[1]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 READY_TIMEOUT_S = 120
-
-
-def _warm_up_status(url: str) -> tuple[int, dict]:
-    try:
-        with urllib.request.urlopen(f"{url}/api/warm-up", timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as err:
-        return err.code, json.load(err)
-
-
-def _wait_warm(url: str) -> dict:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while True:
-        code, body = _warm_up_status(url)
-        if code == 200:
-            return body
-        assert code == 503, (code, body)
-        assert body["state"] in ("pending", "warming"), body
-        if time.monotonic() > deadline:
-            raise AssertionError(f"warm-up not done after {READY_TIMEOUT_S} s: {body}")
-        time.sleep(0.5)
 
 
 def test_streamlit_run_serves_the_app_that_streamlit_app_defines():
@@ -143,7 +120,7 @@ def test_frontline_warm_up_0_turns_the_warm_up_off(monkeypatch):
 
 @pytest.mark.browser
 def test_the_server_reports_its_warm_up_at_api_warm_up(streamlit_server):
-    body = _wait_warm(streamlit_server.url)
+    body = wait_warm_up(streamlit_server.url, timeout_s=READY_TIMEOUT_S)
     assert set(body) == {"state", "seconds", "steps", "error"}
     assert body["state"] == "ready", body
     assert body["error"] is None
@@ -157,7 +134,7 @@ def test_the_server_reports_its_warm_up_at_api_warm_up(streamlit_server):
 @pytest.mark.browser
 def test_a_visitor_after_the_warm_up_gets_the_map(start_streamlit, offline_page):
     server = start_streamlit()
-    assert _wait_warm(server.url)["state"] == "ready"
+    assert wait_warm_up(server.url, timeout_s=READY_TIMEOUT_S)["state"] == "ready"
     page = offline_page.page
     page.goto(server.url)
     frame = page.frame_locator(MAP_IFRAME)
