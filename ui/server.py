@@ -26,7 +26,7 @@ import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = ["ROUTES", "STEPS", "WarmUp", "lifespan", "start_warm_up", "status", "warm_up"]
@@ -123,25 +123,26 @@ def warm_up() -> WarmUp:
     from ui.data import default_atlas
 
     done: dict[str, float] = {}
-    current = _set(WarmUp("warming"))
-    context: dict[str, Any] = {}
-    steps: list[tuple[str, Callable[[], None]]] = [
-        ("imports", _import_page_modules),
-        ("atlas", lambda: context.update(atlas=default_atlas())),
-        ("first map", lambda: context.update(range=_first_view(context["atlas"]))),
-        ("figures", lambda: _figures(context["atlas"], *context["range"])),
-    ]
-    for name, step in steps:
+    _set(WarmUp("warming"))
+
+    def timed(name: str, work: Callable[..., Any], *args: Any) -> Any:
         started = time.perf_counter()
-        try:
-            step()
-        except Exception as err:  # the page will compute (and report) it on its own
-            log.warning("warm-up step %r failed: %s", name, err, exc_info=True)
-            return _set(replace(current, state="failed", error=f"{name}: {err}"))
+        result = work(*args)
         done[name] = round(time.perf_counter() - started, 3)
-        current = _set(replace(current, steps=dict(done)))
-    log.info("warm-up done in %.2f s: %s", current.seconds, done)
-    return _set(replace(current, state="ready"))
+        _set(WarmUp("warming", dict(done)))
+        return result
+
+    try:
+        timed("imports", _import_page_modules)
+        atlas = timed("atlas", default_atlas)
+        first, last = timed("first map", _first_view, atlas)
+        timed("figures", _figures, atlas, first, last)
+    except Exception as err:  # the page will compute (and report) it on its own
+        name = next(step for step in STEPS if step not in done)
+        log.warning("warm-up step %r failed: %s", name, err, exc_info=True)
+        return _set(WarmUp("failed", dict(done), f"{name}: {err}"))
+    log.info("warm-up done in %.2f s: %s", sum(done.values()), done)
+    return _set(WarmUp("ready", dict(done)))
 
 
 class _WarmUpThreadFilter(logging.Filter):
