@@ -50,20 +50,34 @@ def filtered_events(atlas: Any, filters: Filters) -> pd.DataFrame:
 
 
 def main() -> None:
-    """Render the dashboard once (Streamlit reruns this on every interaction)."""
+    """Render the dashboard once (Streamlit reruns this on every interaction).
+
+    A session's first run in a browser stops after the map (:mod:`ui.firstpaint`); the map's
+    report that it is drawn reruns it, and that run draws the whole page.
+    """
     from ui import derived, panels
-    from ui.article import render_article_panel
     from ui.data import atlas_key, current_atlas
-    from ui.ingest import render_upload_panel
-    from ui.mapview import render_map, standalone_map_html
-    from ui.sidebar import init_state, render_sidebar, sync_url
+    from ui.firstpaint import complete_page_later, draws_whole_page
+    from ui.mapview import render_map
+    from ui.sidebar import (
+        current_filters,
+        init_state,
+        render_sidebar,
+        render_sidebar_placeholder,
+        sync_url,
+    )
     from ui.text import md_text
 
     atlas = current_atlas()
     key = atlas_key()
     options = derived.filter_options(atlas, key)
     init_state(options)
-    filters = render_sidebar(options)
+    whole_page = draws_whole_page()
+    if whole_page:
+        filters = render_sidebar(options)
+    else:  # the widgets come with the rest of the page: the browser draws the map sooner
+        render_sidebar_placeholder()
+        filters = current_filters(options)
     sync_url(filters)
 
     st.title("Frontline Atlas")
@@ -87,12 +101,27 @@ def main() -> None:
     with map_col:
         clicked = render_map(atlas, snap=snap, shown=shown, layers=filters.layers)
 
-    areas = derived.area_table(atlas, key, options.min_date, options.max_date)
-    change = derived.changes(atlas, key, filters.start, filters.end)
+    change = derived.changes(atlas, key, filters.start, filters.end) if whole_page else None
     with metrics:
         panels.render_key_figures(shown, filters=filters, change=change)
     with detail_col:
         panels.render_details(clicked, shown=shown, points=snap.points, factions=atlas.factions)
+    if not whole_page:
+        complete_page_later()
+        return
+    _rest_of_page(atlas, key=key, options=options, filters=filters, shown=shown, snap=snap)
+
+
+def _rest_of_page(
+    atlas: Any, *, key: str, options: Any, filters: Filters, shown: pd.DataFrame, snap: Any
+) -> None:
+    """Everything below the map: area figures, downloads, charts, the table, adding data."""
+    from ui import derived, panels
+    from ui.article import render_article_panel
+    from ui.ingest import render_upload_panel
+    from ui.mapview import standalone_map_html
+
+    areas = derived.area_table(atlas, key, options.min_date, options.max_date)
     panels.render_area_figures(filters, areas=areas, factions=atlas.factions)
     panels.render_downloads(
         shown,

@@ -401,6 +401,30 @@ def test_the_map_date_and_the_faction_filter_change_what_the_map_draws():
     assert events_shown(app) < len(pd.read_csv(ROOT / "data" / "events.csv"))
 
 
+def test_a_browsers_first_page_run_stops_after_the_map_and_the_next_run_draws_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    import ui.server
+    from ui.firstpaint import PENDING_TEXT
+
+    monkeypatch.setattr(ui.server, "serving", lambda: True)  # as under `streamlit run`
+    app = run_app()
+    assert map_args(app)["feature_group"], "the map is drawn"
+    assert events_shown(app) > 0
+    assert [c.value for c in app.caption if c.value == PENDING_TEXT] == [PENDING_TEXT]
+    assert not app.get("vega_lite_chart")
+    assert not app.get("download_button")
+    assert not app.get("file_uploader")
+    first_map = map_args(app)
+
+    rerun(app)  # what the map's report (or any click) asks for
+    assert map_args(app) == first_map, "the map is sent unchanged: its iframe stays"
+    assert len(app.get("vega_lite_chart")) == 2
+    assert len(downloaded_csv(app)) == events_shown(app)
+    assert app.get("file_uploader")
+    assert not [c for c in app.caption if c.value == PENDING_TEXT]
+
+
 # ---------------------------------------------------------------- pasting an article
 
 # Our own wording of the kind of report the dashboard reads (not copied from any source).

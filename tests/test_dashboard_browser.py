@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -196,3 +197,72 @@ def test_a_script_payload_in_an_uploaded_file_stays_inert_text(streamlit_server,
     assert offline_page.dialogs == []
     assert page.locator("img[src='x']").count() == 0
     _assert_stayed_offline(offline_page)
+
+
+# ---------------------------------------------------------------- a session's first page
+
+# Polled in every frame from before the page's own scripts: when the first control area
+# entered the map's DOM, and when the placeholder of the rest of the page entered the page's
+# (ms since the epoch, one clock for both frames).
+_FIRST_SEEN_JS = """(pending) => {
+  (function poll() {
+    if (document.querySelector('.leaflet-overlay-pane path')) {
+      window.__mapAt = performance.timeOrigin + performance.now();
+    } else {
+      setTimeout(poll, 10);
+    }
+  })();
+  (function poll() {
+    if (document.body && document.body.textContent.includes(pending)) {
+      window.__pendingAt = performance.timeOrigin + performance.now();
+    } else if (window.__mapAt === undefined) {
+      setTimeout(poll, 10);
+    }
+  })();
+}"""
+
+
+def test_a_first_visit_draws_the_map_first_and_then_the_whole_page_unasked(
+    start_streamlit, offline_page
+):
+    from ui.firstpaint import NO_REPORT, PENDING_TEXT
+    from ui.foliumview import NOT_YET_DRAWN
+
+    server = start_streamlit()  # its own, so that its log is this visit's alone
+    page = offline_page.page
+    page.context.add_init_script(f"({_FIRST_SEEN_JS})({json.dumps(PENDING_TEXT)})")
+    page.goto(server.url)
+    frame = _map_frame(page)
+    # The rest of the page comes without a click: charts, the table, the uploader.
+    page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=LOAD_MS)
+    page.get_by_text("Events shown", exact=True).wait_for(timeout=LOAD_MS)
+    page.get_by_test_id("stFileUploaderDropzoneInput").wait_for(state="attached", timeout=STEP_MS)
+    assert page.get_by_text(PENDING_TEXT).count() == 0
+    # The first page run stopped after the map (its placeholder was drawn) ...
+    assert page.evaluate("window.__pendingAt") is not None, "the first run drew the whole page"
+    assert frame.evaluate("window.__mapAt") is not None
+    # ... and the map reported that it was drawn (streamlit-folium keeps what it sent last).
+    sent = frame.evaluate("JSON.stringify(window.__GLOBAL_DATA__.previous_data)")
+    assert NOT_YET_DRAWN not in sent, sent
+    assert json.loads(sent) == {"last_object_clicked": None}
+    assert NO_REPORT not in server.log(), "the page was completed by the fallback, not the map"
+    offline_page.screenshot("dashboard-first-visit-complete")
+    _assert_stayed_offline(offline_page)
+
+
+def test_the_first_page_is_completed_even_when_the_map_cannot_be_drawn(
+    streamlit_server, offline_page
+):
+    from ui.firstpaint import FALLBACK_SECONDS, NO_REPORT, PENDING_TEXT
+
+    page = offline_page.page
+    page.route("**/vendor/leaflet/leaflet.js", lambda route: route.abort())  # no Leaflet, no map
+    page.goto(streamlit_server.url)
+    page.get_by_text(PENDING_TEXT).wait_for(timeout=LOAD_MS)
+    page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=LOAD_MS + FALLBACK_SECONDS * 1000)
+    page.get_by_text(PENDING_TEXT).wait_for(state="detached", timeout=STEP_MS)
+    assert page.get_by_test_id("stMetric").filter(has_text="Events").count() == 1
+    assert page.frame_locator(MAP_IFRAME).locator(".leaflet-overlay-pane path").count() == 0
+    offline_page.screenshot("dashboard-completed-without-a-map")
+    assert NO_REPORT in streamlit_server.log()
+    assert offline_page.blocked == []

@@ -19,7 +19,18 @@ from typing import Any
 import folium
 import streamlit_folium as sf
 
-__all__ = ["PreparedMap", "ensure_component_registered", "prepare_base_map", "show_map"]
+__all__ = [
+    "NOT_YET_DRAWN",
+    "PreparedMap",
+    "ensure_component_registered",
+    "prepare_base_map",
+    "prepared_from_strings",
+    "show_map",
+]
+
+#: A key of the value ``show_map(report_drawn=True)`` returns until the browser has drawn the
+#: map. The component's first value never has it, so it differs from this default and is sent.
+NOT_YET_DRAWN = "frontline_not_yet_drawn"
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,20 @@ class PreparedMap:
     map_id: str
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
+    layers: tuple[tuple[str, str, bool], ...] = ()  # (name, JS variable, overlay) per layer
     lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
+
+    def strings(self) -> dict[str, Any]:
+        """Everything but ``fmap``, as JSON-ready values (see :func:`prepared_from_strings`)."""
+        return {
+            "script": self.script,
+            "header": self.header,
+            "html": self.html,
+            "map_id": self.map_id,
+            "css_links": list(self.css_links),
+            "js_links": list(self.js_links),
+            "layers": [list(layer) for layer in self.layers],
+        }
 
 
 def _links(elements: Iterable[Any]) -> tuple[list[str], list[str]]:
@@ -79,6 +103,52 @@ def prepare_base_map(fmap: folium.Map) -> PreparedMap:
         map_id=sf.get_full_id(fmap),
         css_links=tuple(dict.fromkeys(css)),
         js_links=tuple(dict.fromkeys(js)),
+        layers=tuple(
+            (child.layer_name, child.get_name(), bool(child.overlay))
+            for child in fmap._children.values()
+            if isinstance(child, folium.map.Layer) and child.control
+        ),
+    )
+
+
+class _LayerStandIn(folium.map.Layer):
+    """A base map layer as a layer control sees it: its name, its JS variable, overlay or not."""
+
+    def __init__(self, name: str, variable: str, overlay: bool) -> None:
+        super().__init__(name=name, overlay=overlay, control=True)
+        self._variable = variable
+
+    def get_name(self) -> str:
+        return self._variable
+
+
+def prepared_from_strings(strings: dict[str, Any]) -> PreparedMap:
+    """A :class:`PreparedMap` from :meth:`PreparedMap.strings` (e.g. read from a disk cache).
+
+    Its ``fmap`` is a bare map holding a stand-in for each of the base map's layers: the feature
+    groups and the layer control rendered against it come out as against the full map, since
+    streamlit-folium replaces the map's name in their script by ``map_div`` and a layer control
+    reads only the name, JS variable and kind of each layer.
+
+    >>> full = folium.Map(tiles=None)
+    >>> _ = folium.FeatureGroup(name="Borders").add_to(full)
+    >>> prepared = prepare_base_map(full)
+    >>> prepared_from_strings(prepared.strings()).strings() == prepared.strings()
+    True
+    """
+    fmap = folium.Map(tiles=None)
+    layers = tuple((str(n), str(v), bool(o)) for n, v, o in strings["layers"])
+    for name, variable, overlay in layers:
+        fmap.add_child(_LayerStandIn(name, variable, overlay))
+    return PreparedMap(
+        fmap=fmap,
+        script=strings["script"],
+        header=strings["header"],
+        html=strings["html"],
+        map_id=strings["map_id"],
+        css_links=tuple(strings["css_links"]),
+        js_links=tuple(strings["js_links"]),
+        layers=layers,
     )
 
 
@@ -127,15 +197,24 @@ def show_map(
     height: int,
     returned_objects: Sequence[str],
     on_change: Callable[[], None] | None = None,
+    report_drawn: bool = False,
 ) -> dict[str, Any] | None:
     """Show the prepared map with ``groups`` as ``feature_group_to_add``; return its value.
 
     The arguments are those of ``st_folium`` (full container width, no hover returns).
+
+    ``report_drawn=True``: the browser sends the map's value once it has drawn the map, which
+    reruns the script once per new map. streamlit-folium
+    sends its first value right after drawing the map, but only when it differs from the
+    default; a default with the :data:`NOT_YET_DRAWN` key always differs. Panning and zooming
+    still send nothing.
     """
     ensure_component_registered()
     groups_js, control_js = _layer_strings(base, groups, layer_control)
     css, js = _links(groups)
-    defaults = {name: None for name in returned_objects}
+    defaults: dict[str, Any] = {name: None for name in returned_objects}
+    if report_drawn:
+        defaults[NOT_YET_DRAWN] = True
 
     def changed() -> None:
         import streamlit as st

@@ -5,7 +5,8 @@ frontlines and events change with the filters; they go to streamlit-folium as
 ``feature_group_to_add`` so that the iframe keeps its view (no remount). The layer control is
 passed as ``layer_control=`` so that it lists those groups too (the base map's own control,
 built before the groups exist, is left out). Only ``last_object_clicked`` is returned, so
-panning and zooming do not rerun the script.
+panning and zooming do not rerun the script; the map also reports once when the browser has
+drawn it (:mod:`ui.firstpaint`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import streamlit as st
 
 from geo.assets import localize, standalone_html
 from geo.mapping import DEFAULT_LOCATION
-from ui.data import basemap_inputs, install_assets, is_offline, static_layers
-from ui.foliumview import PreparedMap, prepare_base_map, show_map
+from ui.data import basemap_inputs, data_dir, install_assets, is_offline, static_layers
+from ui.foliumview import PreparedMap, prepare_base_map, prepared_from_strings, show_map
+from ui.mapcache import cached_strings
 
 __all__ = [
     "LAYERS",
@@ -92,9 +94,17 @@ def _factions_key(factions: Any) -> str:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _prepared_base(factions_key: str, offline: bool, _factions: Any) -> PreparedMap:
-    """The base map rendered once per factions table and mode (shared by every session)."""
-    fmap = _drop_layer_controls(localize(_base_map(_factions, offline=offline)))
-    return prepare_base_map(fmap)
+    """The base map rendered once per factions table and mode (shared by every session).
+
+    From the disk cache (:mod:`ui.mapcache`) when nothing it depends on has changed.
+    """
+
+    def build() -> dict[str, Any]:
+        fmap = _drop_layer_controls(localize(_base_map(_factions, offline=offline)))
+        return prepare_base_map(fmap).strings()
+
+    strings = cached_strings(data_dir(), key=f"offline={offline}\n{factions_key}", build=build)
+    return prepared_from_strings(strings)
 
 
 def _drop_layer_controls(fmap: folium.Map) -> folium.Map:
@@ -128,6 +138,7 @@ def render_map(
         layer_control=folium.LayerControl(collapsed=True),
         height=620,
         returned_objects=["last_object_clicked"],
+        report_drawn=True,  # the first page run draws the rest once the map is drawn
     )
     return (result or {}).get("last_object_clicked")
 

@@ -40,10 +40,16 @@ def _changed_count(change: Any) -> int:
     return int(change.changed_hands["place"].nunique())
 
 
-def render_key_figures(shown: pd.DataFrame, *, filters: Filters, change: Any) -> None:
-    """Events shown and places that changed hands in the event window."""
+def render_key_figures(shown: pd.DataFrame, *, filters: Filters, change: Any | None) -> None:
+    """Events shown and places that changed hands in the event window.
+
+    ``change`` is ``None`` on a session's first paint: the second figure comes with the rest
+    of the page, in its own column (nothing moves when it appears).
+    """
     first, second = st.columns(2)
     first.metric("Events", f"{len(shown):,}", help="Events matching every filter")
+    if change is None:
+        return
     second.metric(
         "Places changed hands",
         _changed_count(change),

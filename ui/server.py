@@ -29,7 +29,17 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["ROUTES", "STEPS", "WarmUp", "lifespan", "start_warm_up", "status", "warm_up"]
+__all__ = [
+    "ROUTES",
+    "STEPS",
+    "WarmUp",
+    "first_paint_over",
+    "lifespan",
+    "serving",
+    "start_warm_up",
+    "status",
+    "warm_up",
+]
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +50,7 @@ STEPS: dict[str, str] = {
     "imports": "pandas, geopandas, folium, streamlit-folium and the page's modules",
     "atlas": "the base atlas (from its disk cache when the data did not change)",
     "first map": "the filter options, the last day's control areas and the base map",
-    "figures": "the area series and the changes over the whole range",
+    "figures": "the changes and the area series over the whole range",
 }
 
 
@@ -69,6 +79,11 @@ class WarmUp:
 
 _lock = threading.Lock()
 _status = WarmUp("pending")
+_serving = threading.Event()
+_first_paint_over = threading.Event()
+#: Under ``streamlit run``, the figures step waits at most this long for the first visitor's
+#: map to be drawn, so as not to slow down the serving of the map's scripts.
+FIGURES_WAIT_S = 5.0
 
 
 def _set(new: WarmUp) -> WarmUp:
@@ -108,8 +123,8 @@ def _figures(atlas: Any, first: dt.date, last: dt.date) -> None:
     from ui import derived
     from ui.data import BASE_KEY
 
-    derived.area_table(atlas, BASE_KEY, first, last)
     derived.changes(atlas, BASE_KEY, first, last)  # the event window starts as the whole range
+    derived.area_table(atlas, BASE_KEY, first, last)  # needed only once the map is drawn
 
 
 def warm_up() -> WarmUp:
@@ -136,6 +151,8 @@ def warm_up() -> WarmUp:
         timed("imports", _import_page_modules)
         atlas = timed("atlas", default_atlas)
         first, last = timed("first map", _first_view, atlas)
+        if serving():  # not timed: nothing is being computed
+            _first_paint_over.wait(FIGURES_WAIT_S)
         timed("figures", _figures, atlas, first, last)
     except Exception as err:  # the page will compute (and report) it on its own
         name = next(step for step in STEPS if step not in done)
@@ -164,11 +181,36 @@ def start_warm_up() -> threading.Thread | None:
     return thread
 
 
+def first_paint_over() -> None:
+    """Tell the warm-up that a visitor's first map has been drawn (:mod:`ui.firstpaint`).
+
+    Under ``streamlit run`` the warm-up computes the first map, then waits for this (at most
+    :data:`FIGURES_WAIT_S`) before its last step: on two cores, computing the figures while the
+    server sends the map's scripts to the first visitor's browser made that map a second later.
+    """
+    _first_paint_over.set()
+
+
+def serving() -> bool:
+    """True while ``streamlit run`` serves the app to browsers (between start and shutdown).
+
+    False under ``AppTest`` and in bare Python, where no browser draws the page.
+
+    >>> serving()
+    False
+    """
+    return _serving.is_set()
+
+
 @contextlib.asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
     """``st.App`` lifespan: start the warm-up once the Streamlit runtime is up."""
+    _serving.set()
     start_warm_up()
-    yield
+    try:
+        yield
+    finally:
+        _serving.clear()
 
 
 async def _warm_up_route(_request: Any) -> Any:

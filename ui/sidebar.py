@@ -16,7 +16,15 @@ import streamlit as st
 from geo.viewstate import NOTHING, ViewState, parse_query_params, reconcile, to_query_params
 from ui.mapview import LAYERS
 
-__all__ = ["FilterOptions", "Filters", "init_state", "render_sidebar", "sync_url"]
+__all__ = [
+    "FilterOptions",
+    "Filters",
+    "current_filters",
+    "init_state",
+    "render_sidebar",
+    "render_sidebar_placeholder",
+    "sync_url",
+]
 
 ONE_DAY = dt.timedelta(days=1)
 DEFAULT_BORDER_KM = 25
@@ -213,6 +221,23 @@ def render_sidebar(options: FilterOptions) -> Filters:
         st.caption("Map layers")
         for layer, label in LAYERS.items():
             st.checkbox(label, key=f"layer_{layer}")
+    return current_filters(options)
+
+
+def render_sidebar_placeholder() -> None:
+    """The sidebar's heading alone, where the filters will be (a session's first paint)."""
+    with st.sidebar:
+        st.header("Filters")
+        st.caption("The filters follow as soon as the map is drawn.")
+
+
+def current_filters(options: FilterOptions) -> Filters:
+    """The user's choices as they stand in the session (the widgets' keys), drawn or not.
+
+    Examples
+    --------
+    Call :func:`init_state` first: ``filters = current_filters(options)``.
+    """
     start, end = st.session_state["window"]
     return Filters(
         date=st.session_state["map_date"],
