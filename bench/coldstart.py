@@ -4,8 +4,9 @@ Each run starts a fresh ``streamlit run streamlit_app.py`` on a free loopback po
 ``FRONTLINE_OFFLINE=1`` and opens it in headless system Chromium (Playwright), every
 non-loopback request failing (``LOOPBACK_ONLY_ARGS``: a dead proxy, not a per-request
 interception), until the first control area is drawn inside the
-``st_folium`` iframe. Disk caches (gazetteer, Natural Earth, joined atlas) are warm, as they
-are from the second launch on; the Python process and the browser page are new each time.
+``st_folium`` iframe. Disk caches (gazetteer, Natural Earth, joined atlas, base map, Python's
+bytecode of ``geo/`` and ``ui/``) are warm, as they are from the second launch on; the Python
+process and the browser page are new each time.
 
 "Drawn" is timed by the browser itself: a script the browser context adds to the map's
 iframe before its own scripts polls (every 10 ms) for the first control area in the map's
@@ -25,6 +26,7 @@ Run alone with ``python -m bench --only dashboard_cold_start``.
 
 from __future__ import annotations
 
+import compileall
 import os
 import statistics
 import subprocess
@@ -159,6 +161,10 @@ def measure_cold_start(*, repeat: int) -> ColdStart:
         from playwright.sync_api import sync_playwright
     except ImportError as err:
         raise BenchSkipped("playwright is not installed (requirements-dev.txt)") from err
+    # Python writes its bytecode cache on a first import unless told not to, as this machine's
+    # environment may be (PYTHONDONTWRITEBYTECODE): compile ours once, as a first launch would.
+    for package in ("geo", "ui"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=[*CHROMIUM_ARGS, *LOOPBACK_ONLY_ARGS]

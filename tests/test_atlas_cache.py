@@ -224,3 +224,64 @@ def test_old_entries_are_pruned_to_the_last_four(tmp_path: Path) -> None:
         load_atlas(folder, cache_dir=cache)
     assert len(entries(cache)) == 4
     assert f"atlas-{fingerprint(folders[-1])}" in entries(cache)
+
+
+# ---------------------------------------------------------------- control snapshots
+
+
+def _snapshot_of(atlas: AtlasData, day: pd.Timestamp):
+    from geo.control import control_snapshot
+
+    return control_snapshot(atlas.control, date=day, polygons=atlas.areas)
+
+
+def assert_snapshot_equal(got, want) -> None:
+    assert got.date == want.date
+    for name in ("points", "areas", "frontlines"):
+        g, w = getattr(got, name), getattr(want, name)
+        gpdt.assert_geodataframe_equal(g, w, check_crs=True)
+        pdt.assert_frame_equal(
+            pd.DataFrame(g.drop(columns="geometry")),
+            pd.DataFrame(w.drop(columns="geometry")),
+            check_exact=True,
+        )
+        assert g.attrs == w.attrs
+
+
+def test_a_control_snapshot_from_the_cache_equals_a_fresh_one_and_is_not_recomputed(
+    tmp_path: Path, reference_geocoder
+) -> None:
+    from geo._atlascache import cached_snapshot
+
+    atlas = uncached(DATA, reference_geocoder)
+    day = pd.Timestamp("2024-12-08")
+    fresh = _snapshot_of(atlas, day)
+    assert len(fresh.areas) > 0 and len(fresh.frontlines) > 0
+    first = cached_snapshot(DATA, day, build=lambda: fresh, cache_dir=tmp_path)
+
+    def recomputed():
+        raise AssertionError("recomputed: the snapshot was not read from the cache")
+
+    again = cached_snapshot(DATA, day, build=recomputed, cache_dir=tmp_path)
+    assert first is fresh
+    assert_snapshot_equal(again, fresh)
+    other_day = pd.Timestamp("2024-11-30")
+    built = cached_snapshot(DATA, other_day, build=lambda: _snapshot_of(atlas, other_day),
+                            cache_dir=tmp_path)  # fmt: skip
+    assert built.date == other_day, "each day has its own entry"
+
+
+def test_a_corrupt_snapshot_entry_is_rebuilt_with_a_warning(
+    tmp_path: Path, reference_geocoder, caplog: pytest.LogCaptureFixture
+) -> None:
+    from geo._atlascache import cached_snapshot
+
+    atlas = uncached(DATA, reference_geocoder)
+    day = pd.Timestamp("2024-12-08")
+    cached_snapshot(DATA, day, build=lambda: _snapshot_of(atlas, day), cache_dir=tmp_path)
+    (areas,) = tmp_path.glob("snapshot-*.areas.parquet")
+    areas.write_bytes(b"not parquet")
+    with caplog.at_level(logging.WARNING, logger="geo._atlascache"):
+        got = cached_snapshot(DATA, day, build=lambda: _snapshot_of(atlas, day), cache_dir=tmp_path)
+    assert "unreadable" in caplog.text
+    assert_snapshot_equal(got, _snapshot_of(atlas, day))

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui.data import date_range
+from ui.data import BASE_KEY, data_dir, date_range
 from ui.sidebar import FilterOptions
 
 __all__ = ["area_table", "changes", "filter_options", "snapshot"]
@@ -46,10 +46,16 @@ def filter_options(_atlas: Any, key: str) -> FilterOptions:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def snapshot(_atlas: Any, key: str, day: dt.date) -> Any:
-    """Control points, areas and frontlines on ``day``."""
+    """Control points, areas and frontlines on ``day`` (the base atlas's from a disk cache)."""
+    from geo._atlascache import cached_snapshot
     from geo.control import control_snapshot
 
-    return control_snapshot(_atlas.control, date=pd.Timestamp(day), polygons=_atlas.areas)
+    def build() -> Any:
+        return control_snapshot(_atlas.control, date=pd.Timestamp(day), polygons=_atlas.areas)
+
+    if key != BASE_KEY:  # a session's uploads changed the data: not what the disk cache holds
+        return build()
+    return cached_snapshot(data_dir(), pd.Timestamp(day), build=build)
 
 
 @st.cache_data(max_entries=32, show_spinner="Measuring areas per day…")

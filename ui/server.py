@@ -47,10 +47,10 @@ THREAD_NAME = "frontline-warm-up"
 State = Literal["off", "pending", "warming", "ready", "failed"]
 #: The warm-up's steps, in order: what each prepares for the first page run.
 STEPS: dict[str, str] = {
-    "imports": "pandas, geopandas, folium, streamlit-folium and the page's modules",
+    "imports": "pandas, geopandas, folium, streamlit-folium and the modules of the first map",
     "atlas": "the base atlas (from its disk cache when the data did not change)",
     "first map": "the filter options, the last day's control areas and the base map",
-    "figures": "the changes and the area series over the whole range",
+    "figures": "the rest of the page's modules, the changes and the area series",
 }
 
 
@@ -100,12 +100,13 @@ def status() -> WarmUp:
 
 
 def _import_page_modules() -> None:
+    """What a first page run imports before its map (the rest comes with the figures step)."""
     import geopandas  # noqa: F401
     import pandas  # noqa: F401
     import streamlit_folium  # noqa: F401
 
     from geo import filters  # noqa: F401
-    from ui import article, derived, ingest, mapview, panels  # noqa: F401
+    from ui import derived, firstpaint, mapview  # noqa: F401
 
 
 def _first_view(atlas: Any) -> tuple[dt.date, dt.date]:
@@ -120,7 +121,7 @@ def _first_view(atlas: Any) -> tuple[dt.date, dt.date]:
 
 
 def _figures(atlas: Any, first: dt.date, last: dt.date) -> None:
-    from ui import derived
+    from ui import article, derived, ingest, panels  # noqa: F401  (the rest of the page)
     from ui.data import BASE_KEY
 
     derived.changes(atlas, BASE_KEY, first, last)  # the event window starts as the whole range
