@@ -19,22 +19,19 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def loopback_page() -> Iterator[tuple[object, int]]:
+def loopback_page(browser: object) -> Iterator[tuple[object, int]]:
+    """A page of a second Chromium launched as the benchmark launches it, and a loopback port."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(),
-            headless=True,
-            args=[*CHROMIUM_ARGS, *LOOPBACK_ONLY_ARGS],
-        )
-        try:
-            yield browser.new_page(), server.server_address[1]
-        finally:
-            browser.close()
-            server.shutdown()
+    # The session's Playwright (tests/conftest.py): only one may run in a process.
+    bench_browser = browser.browser_type.launch(
+        executable_path=chromium_path(), headless=True, args=[*CHROMIUM_ARGS, *LOOPBACK_ONLY_ARGS]
+    )
+    try:
+        yield bench_browser.new_page(), server.server_address[1]
+    finally:
+        bench_browser.close()
+        server.shutdown()
 
 
 def test_the_benchmarks_browser_loads_pages_from_loopback(loopback_page):
