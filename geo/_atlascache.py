@@ -31,7 +31,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -41,7 +41,14 @@ if TYPE_CHECKING:
     from geo.control import ControlSnapshot
     from geo.join import AtlasData
 
-__all__ = ["cached_atlas", "cached_snapshot", "fingerprint", "read_entry", "write_entry"]
+__all__ = [
+    "cached_atlas",
+    "cached_snapshot",
+    "fingerprint",
+    "read_entry",
+    "read_or_build",
+    "write_entry",
+]
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +233,53 @@ def read_entry(entry: Path) -> AtlasData:
     return AtlasData(issues=issues, **frames)
 
 
+T = TypeVar("T")
+
+
+def read_or_build(
+    marker: Path,
+    *,
+    read: Callable[[], T],
+    build: Callable[[], T],
+    write: Callable[[T], None],
+    prune: Callable[[], object],
+    what: str,
+) -> T:
+    """What ``read()`` returns if ``marker`` exists and reads back; else ``build()``, written.
+
+    The one policy of every disk cache here: an unreadable entry (``OSError``, ``ValueError``,
+    ``KeyError``, ``TypeError``) is logged and rebuilt; after a write ``prune()`` drops old
+    entries; a failed write (an unwritable folder, something that does not serialise) only
+    logs. A read refreshes the marker's mtime, which is what ``prune_cache`` keeps by.
+
+    >>> import tempfile
+    >>> marker = Path(tempfile.mkdtemp()) / "entry.txt"
+    >>> def build():
+    ...     return "built"
+    >>> kwargs = dict(read=marker.read_text, write=marker.write_text, prune=lambda: None)
+    >>> read_or_build(marker, build=build, what="demo", **kwargs)
+    'built'
+    >>> read_or_build(marker, build=lambda: "again", what="demo", **kwargs)
+    'built'
+    """
+    if marker.is_file():
+        try:
+            value = read()
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            log.warning("%s cache %s unreadable (%s); rebuilding", what, marker, err)
+        else:
+            with contextlib.suppress(OSError):
+                os.utime(marker)  # recently used, for prune_cache()
+            return value
+    value = build()
+    try:
+        write(value)
+        prune()
+    except (OSError, ValueError, TypeError) as err:
+        log.warning("cannot write the %s cache next to %s: %s", what, marker, err)
+    return value
+
+
 def cached_atlas(
     data_dir: Path, *, cache_dir: Path | None, build: Callable[[], AtlasData]
 ) -> AtlasData:
@@ -237,23 +291,14 @@ def cached_atlas(
 
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     entry = cache / f"{PREFIX}{fingerprint(data_dir)}"
-    manifest = _files(entry)["manifest"]
-    if manifest.is_file():
-        try:
-            atlas = read_entry(entry)
-        except (OSError, ValueError, KeyError, TypeError) as err:
-            log.warning("atlas cache %s unreadable (%s); rebuilding", entry, err)
-        else:
-            with contextlib.suppress(OSError):
-                os.utime(manifest)  # recently used, for prune_cache()
-            return atlas
-    atlas = build()
-    try:
-        write_entry(entry, atlas)
-        prune_cache(cache, PREFIX, keep=KEEP)
-    except (OSError, ValueError, TypeError) as err:  # unwritable folder, unserialisable attrs
-        log.warning("cannot write the atlas cache under %s: %s", cache, err)
-    return atlas
+    return read_or_build(
+        _files(entry)["manifest"],
+        read=lambda: read_entry(entry),
+        build=build,
+        write=lambda atlas: write_entry(entry, atlas),
+        prune=lambda: prune_cache(cache, PREFIX, keep=KEEP),
+        what="atlas",
+    )
 
 
 SNAPSHOT_FORMAT = "snapshot-cache-1"
@@ -289,27 +334,31 @@ def cached_snapshot(
     entry = cache / f"{SNAPSHOT_PREFIX}{fingerprint(data_dir)}-{day:%Y%m%d}"
     paths = {name: entry.with_name(f"{entry.name}.{name}.parquet") for name in _SNAPSHOT_FRAMES}
     manifest = entry.with_name(f"{entry.name}.manifest.json")
-    if manifest.is_file():
+
+    def read() -> ControlSnapshot:
+        meta = json.loads(manifest.read_text(encoding="utf-8"))
+        if meta.get("version") != SNAPSHOT_FORMAT:
+            raise ValueError(f"cache format {meta.get('version')!r}")
         try:
-            meta = json.loads(manifest.read_text(encoding="utf-8"))
-            if meta.get("version") != SNAPSHOT_FORMAT:
-                raise ValueError(f"cache format {meta.get('version')!r}")
             frames = {n: _read_frame(paths[n], meta["frames"][n]) for n in _SNAPSHOT_FRAMES}
-            return ControlSnapshot(date=pd.Timestamp(meta["date"]), **frames)
-        except (
-            OSError, ValueError, KeyError, TypeError, pa.ArrowException, shapely.errors.ShapelyError
-        ) as err:  # fmt: skip
-            log.warning("snapshot cache %s unreadable (%s); rebuilding", entry, err)
-    snap = build()
-    try:
+        except (pa.ArrowException, shapely.errors.ShapelyError) as err:
+            raise ValueError(f"unreadable cache entry {entry.name}: {err}") from err
+        return ControlSnapshot(date=pd.Timestamp(meta["date"]), **frames)
+
+    def write(snap: ControlSnapshot) -> None:
         cache.mkdir(parents=True, exist_ok=True)
-        frames_meta = {n: _write_frame(paths[n], getattr(snap, n)) for n in _SNAPSHOT_FRAMES}
+        frames = {n: _write_frame(paths[n], getattr(snap, n)) for n in _SNAPSHOT_FRAMES}
         text = json.dumps(
-            {"version": SNAPSHOT_FORMAT, "date": snap.date.isoformat(), "frames": frames_meta},
+            {"version": SNAPSHOT_FORMAT, "date": snap.date.isoformat(), "frames": frames},
             ensure_ascii=False,
         )
         _replace_into(manifest, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-        prune_cache(cache, SNAPSHOT_PREFIX, keep=SNAPSHOT_KEEP)
-    except (OSError, ValueError, TypeError) as err:
-        log.warning("cannot write the snapshot cache under %s: %s", cache, err)
-    return snap
+
+    return read_or_build(
+        manifest,
+        read=read,
+        build=build,
+        write=write,
+        prune=lambda: prune_cache(cache, SNAPSHOT_PREFIX, keep=SNAPSHOT_KEEP),
+        what="snapshot",
+    )

@@ -88,16 +88,20 @@ def assert_atlas_equal(got: AtlasData, want: AtlasData) -> None:
     for name in ("factions", "join_report"):
         pdt.assert_frame_equal(getattr(got, name), getattr(want, name), check_exact=True)
     for name in ("events", "control", "areas"):
-        g, w = getattr(got, name), getattr(want, name)
-        gpdt.assert_geodataframe_equal(g, w, check_crs=True)
-        pdt.assert_frame_equal(
-            pd.DataFrame(g.drop(columns="geometry")),
-            pd.DataFrame(w.drop(columns="geometry")),
-            check_exact=True,
-        )
-        assert g.geometry.isna().tolist() == w.geometry.isna().tolist()
-        assert g.attrs == w.attrs
+        assert_geoframe_equal(getattr(got, name), getattr(want, name))
     assert got.issues == want.issues
+
+
+def assert_geoframe_equal(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """Same shapes, CRS, columns, values (exactly), missing geometries and ``attrs``."""
+    gpdt.assert_geodataframe_equal(got, want, check_crs=True)
+    pdt.assert_frame_equal(
+        pd.DataFrame(got.drop(columns="geometry")),
+        pd.DataFrame(want.drop(columns="geometry")),
+        check_exact=True,
+    )
+    assert got.geometry.isna().tolist() == want.geometry.isna().tolist()
+    assert got.attrs == want.attrs
 
 
 def entries(cache: Path) -> list[str]:
@@ -238,14 +242,7 @@ def _snapshot_of(atlas: AtlasData, day: pd.Timestamp):
 def assert_snapshot_equal(got, want) -> None:
     assert got.date == want.date
     for name in ("points", "areas", "frontlines"):
-        g, w = getattr(got, name), getattr(want, name)
-        gpdt.assert_geodataframe_equal(g, w, check_crs=True)
-        pdt.assert_frame_equal(
-            pd.DataFrame(g.drop(columns="geometry")),
-            pd.DataFrame(w.drop(columns="geometry")),
-            check_exact=True,
-        )
-        assert g.attrs == w.attrs
+        assert_geoframe_equal(getattr(got, name), getattr(want, name))
 
 
 def test_a_control_snapshot_from_the_cache_equals_a_fresh_one_and_is_not_recomputed(

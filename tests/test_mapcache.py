@@ -103,7 +103,7 @@ def test_an_unreadable_entry_is_rebuilt_with_a_warning(tmp_path, caplog):
 
     entry = tmp_path / f"{PREFIX}{fingerprint(ROOT / 'data', key='k')}.json"
     entry.write_text('{"format": "basemap-cache-2", "script": 3}', encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="ui.mapcache"):
+    with caplog.at_level(logging.WARNING, logger="geo._atlascache"):
         got = cached_strings(ROOT / "data", key="k", build=_strings, cache_dir=tmp_path)
     assert got == _strings()
     assert "unreadable" in caplog.text
@@ -115,7 +115,7 @@ def test_an_unwritable_cache_folder_only_costs_the_time(tmp_path, caplog):
 
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="ui.mapcache"):
+    with caplog.at_level(logging.WARNING, logger="geo._atlascache"):
         got = cached_strings(ROOT / "data", key="k", build=_strings, cache_dir=not_a_folder)
     assert got == _strings()
     assert "cannot write the base map cache" in caplog.text

@@ -27,7 +27,6 @@ import contextlib
 import hashlib
 import importlib.metadata
 import json
-import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -35,8 +34,6 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["FIELDS", "PREFIX", "cached_strings", "fingerprint", "read_entry", "write_entry"]
-
-log = logging.getLogger(__name__)
 
 FORMAT_VERSION = "basemap-cache-2"
 """Bump when the layout of an entry changes."""
@@ -123,23 +120,16 @@ def cached_strings(
 
     ``cache_dir`` defaults to :func:`geo.gazetteer.default_cache_dir` (``$FRONTLINE_CACHE_DIR``).
     """
+    from geo._atlascache import read_or_build
     from geo.gazetteer import default_cache_dir, prune_cache
 
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     path = cache / f"{PREFIX}{fingerprint(data_dir, key=key)}.json"
-    if path.is_file():
-        try:
-            strings = read_entry(path)
-        except (OSError, ValueError) as err:
-            log.warning("base map cache %s unreadable (%s); rebuilding", path, err)
-        else:
-            with contextlib.suppress(OSError):
-                os.utime(path)  # recently used, for prune_cache()
-            return strings
-    strings = build()
-    try:
-        write_entry(path, strings)
-        prune_cache(cache, PREFIX, keep=KEEP)
-    except OSError as err:
-        log.warning("cannot write the base map cache under %s: %s", cache, err)
-    return strings
+    return read_or_build(
+        path,
+        read=lambda: read_entry(path),
+        build=build,
+        write=lambda strings: write_entry(path, strings),
+        prune=lambda: prune_cache(cache, PREFIX, keep=KEEP),
+        what="base map",
+    )
