@@ -115,10 +115,45 @@ def fingerprint(data_dir: Path) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def _files(entry: Path) -> dict[str, Path]:
-    paths = {name: entry.with_name(f"{entry.name}.{name}.parquet") for name in _FRAMES}
-    paths["manifest"] = entry.with_name(f"{entry.name}.manifest.json")
-    return paths
+def _manifest(entry: Path) -> Path:
+    return entry.with_name(f"{entry.name}.manifest.json")
+
+
+def _frame_path(entry: Path, name: str) -> Path:
+    return entry.with_name(f"{entry.name}.{name}.parquet")
+
+
+def _write_frames(entry: Path, frames: dict[str, pd.DataFrame], **manifest: Any) -> None:
+    """Write ``frames`` as ``<entry>.<name>.parquet``, then ``<entry>.manifest.json``.
+
+    ``manifest`` holds the entry's ``version`` and whatever else it needs besides its frames.
+    The manifest is written last: an entry without one is incomplete and never read.
+    """
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    metas = {name: _write_frame(_frame_path(entry, name), frame) for name, frame in frames.items()}
+    text = json.dumps({**manifest, "frames": metas}, ensure_ascii=False)
+    _replace_into(_manifest(entry), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def _read_frames(
+    entry: Path, names: tuple[str, ...], *, version: str
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """The frames ``names`` of an entry written by :func:`_write_frames`, and its manifest.
+
+    Raises ``ValueError`` for another version or an unreadable frame (``OSError``,
+    ``KeyError`` for a missing file or name).
+    """
+    import pyarrow as pa
+    import shapely
+
+    manifest = json.loads(_manifest(entry).read_text(encoding="utf-8"))
+    if manifest.get("version") != version:
+        raise ValueError(f"cache format {manifest.get('version')!r}, expected {version!r}")
+    try:
+        frames = {n: _read_frame(_frame_path(entry, n), manifest["frames"][n]) for n in names}
+    except (pa.ArrowException, shapely.errors.ShapelyError) as err:
+        raise ValueError(f"unreadable cache entry {entry.name}: {err}") from err
+    return frames, manifest
 
 
 def _replace_into(path: Path, write: Callable[[str], None]) -> None:
@@ -143,19 +178,15 @@ def write_entry(entry: Path, atlas: AtlasData) -> None:
     OSError
         If the folder cannot be created or written.
     """
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    paths = _files(entry)
-    frames = {name: _write_frame(paths[name], getattr(atlas, name)) for name in _FRAMES}
-    manifest = {
-        "version": FORMAT_VERSION,
-        "frames": frames,
-        "issues": [
+    _write_frames(
+        entry,
+        {name: getattr(atlas, name) for name in _FRAMES},
+        version=FORMAT_VERSION,
+        issues=[
             [i.file, None if i.row is None else int(i.row), i.reason, i.severity]
             for i in atlas.issues
         ],
-    }
-    text = json.dumps(manifest, ensure_ascii=False)
-    _replace_into(paths["manifest"], lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    )
 
 
 def _write_frame(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
@@ -216,19 +247,9 @@ def read_entry(entry: Path) -> AtlasData:
     OSError, ValueError, KeyError, TypeError
         If the entry is missing, incomplete or corrupt (callers rebuild it).
     """
-    import pyarrow as pa
-    import shapely
-
     from geo.join import AtlasData
 
-    paths = _files(entry)
-    manifest = json.loads(paths["manifest"].read_text(encoding="utf-8"))
-    if manifest.get("version") != FORMAT_VERSION:
-        raise ValueError(f"cache format {manifest.get('version')!r}, expected {FORMAT_VERSION!r}")
-    try:
-        frames = {n: _read_frame(paths[n], manifest["frames"][n]) for n in _FRAMES}
-    except (pa.ArrowException, shapely.errors.ShapelyError) as err:
-        raise ValueError(f"unreadable cache entry {entry.name}: {err}") from err
+    frames, manifest = _read_frames(entry, _FRAMES, version=FORMAT_VERSION)
     issues = tuple(Issue(str(f), r, str(why), sev) for f, r, why, sev in manifest["issues"])
     return AtlasData(issues=issues, **frames)
 
@@ -292,7 +313,7 @@ def cached_atlas(
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     entry = cache / f"{PREFIX}{fingerprint(data_dir)}"
     return read_or_build(
-        _files(entry)["manifest"],
+        _manifest(entry),
         read=lambda: read_entry(entry),
         build=build,
         write=lambda atlas: write_entry(entry, atlas),
@@ -323,39 +344,23 @@ def cached_snapshot(
     milliseconds instead of about 0.3 s (Natural Earth, projections, clipping). An unreadable
     entry is rebuilt; an unwritable folder only logs.
     """
-    import pyarrow as pa
-    import shapely
-
     from geo.control import ControlSnapshot
     from geo.gazetteer import default_cache_dir, prune_cache
 
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     day = pd.Timestamp(day)
     entry = cache / f"{SNAPSHOT_PREFIX}{fingerprint(data_dir)}-{day:%Y%m%d}"
-    paths = {name: entry.with_name(f"{entry.name}.{name}.parquet") for name in _SNAPSHOT_FRAMES}
-    manifest = entry.with_name(f"{entry.name}.manifest.json")
 
     def read() -> ControlSnapshot:
-        meta = json.loads(manifest.read_text(encoding="utf-8"))
-        if meta.get("version") != SNAPSHOT_FORMAT:
-            raise ValueError(f"cache format {meta.get('version')!r}")
-        try:
-            frames = {n: _read_frame(paths[n], meta["frames"][n]) for n in _SNAPSHOT_FRAMES}
-        except (pa.ArrowException, shapely.errors.ShapelyError) as err:
-            raise ValueError(f"unreadable cache entry {entry.name}: {err}") from err
-        return ControlSnapshot(date=pd.Timestamp(meta["date"]), **frames)
+        frames, manifest = _read_frames(entry, _SNAPSHOT_FRAMES, version=SNAPSHOT_FORMAT)
+        return ControlSnapshot(date=pd.Timestamp(manifest["date"]), **frames)
 
     def write(snap: ControlSnapshot) -> None:
-        cache.mkdir(parents=True, exist_ok=True)
-        frames = {n: _write_frame(paths[n], getattr(snap, n)) for n in _SNAPSHOT_FRAMES}
-        text = json.dumps(
-            {"version": SNAPSHOT_FORMAT, "date": snap.date.isoformat(), "frames": frames},
-            ensure_ascii=False,
-        )
-        _replace_into(manifest, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        frames = {name: getattr(snap, name) for name in _SNAPSHOT_FRAMES}
+        _write_frames(entry, frames, version=SNAPSHOT_FORMAT, date=snap.date.isoformat())
 
     return read_or_build(
-        manifest,
+        _manifest(entry),
         read=read,
         build=build,
         write=write,
