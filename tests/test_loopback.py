@@ -41,7 +41,8 @@ def test_the_benchmarks_browser_loads_pages_from_loopback(loopback_page):
 
 
 @pytest.mark.parametrize(
-    "url", ["http://example.com/", "https://tile.openstreetmap.org/1/0/0.png", "http://10.0.0.1/"]
+    "url",  # reserved names and addresses (RFC 2606, RFC 5737): nothing real is ever asked for
+    ["http://example.com/", "https://tiles.example.org/1/0/0.png", "http://192.0.2.1/"],
 )
 def test_the_benchmarks_browser_cannot_reach_any_other_address(loopback_page, url):
     page, _ = loopback_page
