@@ -32,7 +32,7 @@ def filtered_events(atlas: Any, filters: Filters) -> pd.DataFrame:
     """The events matching every filter (vectorised, on the read-only base frame)."""
     import pandas as pd
 
-    from geo.filters import filter_events
+    from geo.view.filters import filter_events
 
     events = atlas.events
     if filters.selects_nothing:

@@ -164,7 +164,7 @@ def _read_factions() -> Any:
 
 def _write_events(events: Any, path: Path) -> None:
     try:
-        formats = importlib.import_module("geo.formats")
+        formats = importlib.import_module("geo.io.formats")
     except ModuleNotFoundError:
         formats = None
     if formats is not None and hasattr(formats, "write_events"):
@@ -184,7 +184,7 @@ def _html_bytes(fmap: Any) -> int:
 _GAZETTEER_CHILD = """
 import json, time
 t0 = time.perf_counter()
-from geo.gazetteer import load_gazetteer
+from geo.places.gazetteer import load_gazetteer
 t1 = time.perf_counter()
 c1 = time.process_time()
 load_gazetteer()
@@ -196,7 +196,7 @@ print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "load_cpu_s": c2 - c1}
 
 def gazetteer_load(ctx: Context) -> CaseOutput:
     """Cold ``load_gazetteer()`` from the Parquet cache, in fresh processes (median)."""
-    _require("geo.gazetteer", "load_gazetteer")
+    _require("geo.places.gazetteer", "load_gazetteer")
     run_child(_GAZETTEER_CHILD)  # builds the cache if it is missing; not timed
     loads = time_children(
         _GAZETTEER_CHILD, key="load_s", cpu_key="load_cpu_s", repeat=ctx.sizes.cold_children
@@ -204,7 +204,7 @@ def gazetteer_load(ctx: Context) -> CaseOutput:
     imports = time_children(_GAZETTEER_CHILD, key="import_s", repeat=1)
     return CaseOutput(
         {"gazetteer_load_s": loads.median_s},
-        notes=f"{len(loads.runs_s)} fresh processes; import of geo.gazetteer "
+        notes=f"{len(loads.runs_s)} fresh processes; import of geo.places.gazetteer "
         f"(not counted) {imports.median_s:.2f} s",
         timings={"gazetteer_load_s": loads},
     )
@@ -297,8 +297,8 @@ def geocode_10k(ctx: Context) -> CaseOutput:
     same loaded gazetteer: the figure measures matching, not dictionary hits. The time to
     repeat the same names on a warm cache is reported in the notes.
     """
-    geocode = _require("geo.geocode", "Geocoder")
-    gazetteer_module = _require("geo.gazetteer", "load_gazetteer")
+    geocode = _require("geo.places.geocode", "Geocoder")
+    gazetteer_module = _require("geo.places.gazetteer", "load_gazetteer")
     gazetteer = gazetteer_module.load_gazetteer()
     names = mixed_spellings(ctx.sizes.geocode, seed=ctx.seed)
     geocoders = iter([geocode.Geocoder(gazetteer) for _ in range(ctx.sizes.repeat + 1)])
@@ -326,8 +326,8 @@ ARTICLE_GOLD = ROOT / "tests" / "fixtures" / "articles" / "sample_paraphrase.gol
 
 
 def geoparse_article(ctx: Context) -> CaseOutput:
-    """Warm ``geo.geoparse.geoparse`` of the sample-article paraphrase (median)."""
-    geoparse = _require("geo.geoparse", "geoparse", "ArticleParser")
+    """Warm ``geo.text.geoparse`` of the sample-article paraphrase (median)."""
+    geoparse = _require("geo.text", "geoparse", "ArticleParser")
     if not ARTICLE.exists():
         raise BenchSkipped(f"{ARTICLE.relative_to(ROOT)} is missing")
     text = ARTICLE.read_text(encoding="utf-8")
@@ -383,7 +383,7 @@ _CONTROL_DATE = "2024-11-26"
 
 def control_2000(ctx: Context) -> CaseOutput:
     """Areas and frontlines for one date from 2,000 control points (median)."""
-    control = _require("geo.control", "control_snapshot")
+    control = _require("geo.territory", "control_snapshot")
     from geo.synth import synthetic_control
 
     points = synthetic_control(ctx.sizes.control_points, seed=ctx.seed, date=_CONTROL_DATE)
@@ -400,8 +400,8 @@ def control_2000(ctx: Context) -> CaseOutput:
 
 
 def control_series_30(ctx: Context) -> CaseOutput:
-    """``geo.control.area_series`` over 30 dates on the 2,000-point layout (median)."""
-    control = _require("geo.control", "area_series")
+    """``geo.territory.area_series`` over 30 dates on the 2,000-point layout (median)."""
+    control = _require("geo.territory", "area_series")
     import pandas as pd
 
     from geo.synth import synthetic_control
@@ -448,7 +448,7 @@ def map_10k(ctx: Context) -> CaseOutput:
     }
     timings = {"naive_map_10k_s": naive}
     try:
-        mapping = _require("geo.mapping", "build_map")
+        mapping = _require("geo.maps.build", "build_map")
         factions = ctx.factions()
         ours = time_call(
             lambda: sizes.append(_html_bytes(mapping.build_map(events=events, factions=factions))),
@@ -485,8 +485,8 @@ def _filtered(filters: Any, events: Any) -> Any:
 
 def map_1m(ctx: Context) -> CaseOutput:
     """``filter_events`` + ``build_map`` + render over 1,000,000 loaded events (median)."""
-    mapping = _require("geo.mapping", "build_map")
-    filters = _require("geo.filters", "filter_events")
+    mapping = _require("geo.maps.build", "build_map")
+    filters = _require("geo.view.filters", "filter_events")
     events = ctx.events(ctx.sizes.map_large)
 
     def run() -> int:
@@ -505,8 +505,8 @@ def map_1m(ctx: Context) -> CaseOutput:
 
 _RSS_CHILD = """
 import json
-from geo.filters import filter_events
-from geo.mapping import build_map
+from geo.view.filters import filter_events
+from geo.maps.build import build_map
 from bench.cases import _load_events
 events = _load_events({path!r})
 shown = filter_events(events, start={start!r}, end={end!r})
@@ -518,7 +518,7 @@ print(json.dumps({{"rows": len(events), "shown": len(shown), "html_bytes": len(h
 def _load_events(path: str | Path) -> Any:
     """Read events from GeoParquet through the project's reader when it exists."""
     try:
-        formats = importlib.import_module("geo.formats")
+        formats = importlib.import_module("geo.io.formats")
     except ModuleNotFoundError:
         formats = None
     if formats is not None and hasattr(formats, "read_events"):
@@ -530,8 +530,8 @@ def _load_events(path: str | Path) -> Any:
 
 def peak_rss_1m(ctx: Context) -> CaseOutput:
     """Peak RSS of a fresh process that loads, filters and maps 1,000,000 events."""
-    _require("geo.mapping", "build_map")
-    _require("geo.filters", "filter_events")
+    _require("geo.maps.build", "build_map")
+    _require("geo.view.filters", "filter_events")
     path = ctx.events_parquet(ctx.sizes.rss)
     code = _RSS_CHILD.format(path=str(path), start=_FILTER_WINDOW[0], end=_FILTER_WINDOW[1])
     result = run_child(code, timeout_s=600)
@@ -547,8 +547,8 @@ def parquet_load_1m(ctx: Context) -> CaseOutput:
     path = ctx.events_parquet(ctx.sizes.parquet)
     timing = time_call(lambda: _load_events(path), repeat=ctx.sizes.repeat_slow, warmup=1)
     reader = (
-        "geo.formats.read_events"
-        if hasattr(_optional("geo.formats"), "read_events")
+        "geo.io.formats.read_events"
+        if hasattr(_optional("geo.io.formats"), "read_events")
         else "geopandas.read_parquet"
     )
     return CaseOutput(

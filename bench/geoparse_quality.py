@@ -102,7 +102,7 @@ def score(gold: list[dict[str, Any]], predictions: list[Prediction]) -> tuple[in
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> Any:
-    from geo.geoparse import ArticleParser
+    from geo.text import ArticleParser
 
     return ArticleParser()
 

@@ -26,82 +26,82 @@ _EXPORTS: dict[str, str] = {
     "AssetError": "geo.errors",
     "GeocoderServiceError": "geo.errors",
     "GeocoderTimedOut": "geo.errors",
-    # geo.normalize
-    "normalize_name": "geo.normalize",
-    "name_keys": "geo.normalize",
-    # geo.gazetteer
-    "DEFAULT_REGION": "geo.gazetteer",
-    "Gazetteer": "geo.gazetteer",
-    "Place": "geo.gazetteer",
-    "load_gazetteer": "geo.gazetteer",
-    # geo.geocode
-    "GeocodeResult": "geo.geocode",
-    "Geocoder": "geo.geocode",
-    "load_geocoder": "geo.geocode",
-    # geo.online
-    "OnlineGeocoder": "geo.online",
+    # geo.places.normalize
+    "normalize_name": "geo.places.normalize",
+    "name_keys": "geo.places.normalize",
+    # geo.places.gazetteer
+    "DEFAULT_REGION": "geo.places.gazetteer",
+    "Gazetteer": "geo.places.gazetteer",
+    "Place": "geo.places.gazetteer",
+    "load_gazetteer": "geo.places.gazetteer",
+    # geo.places.geocode
+    "GeocodeResult": "geo.places.result",
+    "Geocoder": "geo.places.geocode",
+    "load_geocoder": "geo.places.geocode",
+    # geo.places.online
+    "OnlineGeocoder": "geo.places.online",
     # geo.annotations
     "Annotations": "geo.annotations",
     "Issue": "geo.annotations",
     "load_annotations": "geo.annotations",
     "parse_upload": "geo.annotations",
     "faction_for_actor": "geo.annotations",
-    # geo.join
-    "AtlasData": "geo.join",
-    "join_annotations": "geo.join",
-    "load_atlas": "geo.join",
-    "join_upload": "geo.join",
-    # geo.formats
-    "read_table": "geo.formats",
-    "write_table": "geo.formats",
-    "read_events": "geo.formats",
-    "write_events": "geo.formats",
-    # geo.importers
-    "import_acled": "geo.importers",
-    "import_ucdp": "geo.importers",
+    # geo.atlas.join
+    "AtlasData": "geo.atlas.join",
+    "join_annotations": "geo.atlas.join",
+    "load_atlas": "geo.atlas.load",
+    "join_upload": "geo.atlas.join",
+    # geo.io.formats
+    "read_table": "geo.io.formats",
+    "write_table": "geo.io.formats",
+    "read_events": "geo.io.formats",
+    "write_events": "geo.io.formats",
+    # geo.annotations.importers
+    "import_acled": "geo.annotations.importers",
+    "import_ucdp": "geo.annotations.importers",
     # geo.borders
     "country_shapes": "geo.borders",
     "border_lines": "geo.borders",
-    "border_crossings": "geo.borders",
+    "border_crossings": "geo.territory.crossings",
     "geodesic_length_km": "geo.borders",
-    # geo.control
-    "ControlSnapshot": "geo.control",
-    "ChangeReport": "geo.control",
-    "control_at": "geo.control",
-    "control_areas": "geo.control",
-    "frontlines": "geo.control",
-    "control_snapshot": "geo.control",
-    "change_between": "geo.control",
-    "area_series": "geo.control",
-    "changed_hands": "geo.control",
-    # geo.filters
-    "filter_events": "geo.filters",
-    # geo.mapping
-    "build_map": "geo.mapping",
-    "map_feature_groups": "geo.mapping",
-    "offline_from_env": "geo.mapping",
-    # geo.assets
-    "install_static": "geo.assets",
-    "localize": "geo.assets",
-    "standalone_html": "geo.assets",
-    # geo.geoparse
-    "geoparse": "geo.geoparse",
-    "ArticleParser": "geo.geoparse",
-    "ParsedArticle": "geo.geoparse",
-    "PlaceMention": "geo.geoparse",
-    "FactionMention": "geo.geoparse",
-    "DateMention": "geo.geoparse",
-    "DraftEvent": "geo.geoparse",
+    # geo.territory
+    "ControlSnapshot": "geo.territory",
+    "ChangeReport": "geo.territory",
+    "control_at": "geo.territory",
+    "control_areas": "geo.territory",
+    "frontlines": "geo.territory",
+    "control_snapshot": "geo.territory",
+    "change_between": "geo.territory",
+    "area_series": "geo.territory",
+    "changed_hands": "geo.territory",
+    # geo.view.filters
+    "filter_events": "geo.view.filters",
+    # geo.maps.build
+    "build_map": "geo.maps.build",
+    "map_feature_groups": "geo.maps.build",
+    "offline_from_env": "geo.maps.build",
+    # geo.maps.assets
+    "install_static": "geo.maps.assets",
+    "localize": "geo.maps.assets",
+    "standalone_html": "geo.maps.assets",
+    # geo.text
+    "geoparse": "geo.text",
+    "ArticleParser": "geo.text",
+    "ParsedArticle": "geo.text",
+    "PlaceMention": "geo.text",
+    "FactionMention": "geo.text",
+    "DateMention": "geo.text",
+    "DraftEvent": "geo.text",
     # geo.synth
     "synthetic_events": "geo.synth",
     "synthetic_control": "geo.synth",
-    # geo.viewstate
-    "ViewState": "geo.viewstate",
-    "parse_query_params": "geo.viewstate",
-    "to_query_params": "geo.viewstate",
-    # geo.exports
-    "events_to_csv_bytes": "geo.exports",
-    "events_to_geojson_bytes": "geo.exports",
+    # geo.view.state
+    "ViewState": "geo.view.state",
+    "parse_query_params": "geo.view.state",
+    "to_query_params": "geo.view.state",
+    # geo.io.exports
+    "events_to_csv_bytes": "geo.io.exports",
+    "events_to_geojson_bytes": "geo.io.exports",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -149,6 +149,6 @@ ROOT = Path(__file__).resolve().parents[1]
 @functools.cache
 def real_geocoder():
     """The project's offline geocoder over the bundled data, loaded once per test process."""
-    from geo.geocode import load_geocoder
+    from geo.places.geocode import load_geocoder
 
     return load_geocoder(data_dir=ROOT / "data")

@@ -34,7 +34,7 @@ def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 @functools.lru_cache(maxsize=1)
 def shared_geocoder() -> Any:
     """One geocoder for the whole session (the gazetteer from the user cache, built if stale)."""
-    from geo.geocode import load_geocoder
+    from geo.places.geocode import load_geocoder
 
     return load_geocoder()
 

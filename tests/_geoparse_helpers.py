@@ -70,6 +70,6 @@ def place_matches_gold(
 @functools.lru_cache(maxsize=1)
 def shared_parser() -> Any:
     """One ArticleParser for the whole test session (loading the gazetteer takes seconds)."""
-    from geo.geoparse import ArticleParser
+    from geo.text import ArticleParser
 
     return ArticleParser()

@@ -404,10 +404,10 @@ def test_the_map_date_and_the_faction_filter_change_what_the_map_draws():
 def test_a_browsers_first_page_run_stops_after_the_map_and_the_next_run_draws_the_rest(
     monkeypatch: pytest.MonkeyPatch,
 ):
-    import ui.server
+    import ui.runtime
     from ui.firstpaint import PENDING_TEXT
 
-    monkeypatch.setattr(ui.server, "serving", lambda: True)  # as under `streamlit run`
+    monkeypatch.setattr(ui.runtime, "serving", lambda: True)  # as under `streamlit run`
     app = run_app()
     assert map_args(app)["feature_group"], "the map is drawn"
     assert events_shown(app) > 0

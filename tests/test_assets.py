@@ -9,8 +9,8 @@ import folium
 import pytest
 from folium.plugins import MarkerCluster
 
-from geo.assets import external_urls, install_static, localize, standalone_html, vendor_files
 from geo.errors import AssetError
+from geo.maps.assets import external_urls, install_static, localize, standalone_html, vendor_files
 
 
 def test_install_static_copies_every_vendor_file(tmp_path: Path) -> None:

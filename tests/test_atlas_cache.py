@@ -17,10 +17,11 @@ import pandas.testing as pdt
 import pytest
 from _annotation_helpers import EVENT_ROWS, event_row, write_dataset
 
-import geo.geocode
-from geo._atlascache import fingerprint
-from geo.geocode import load_geocoder
-from geo.join import AtlasData, load_atlas
+import geo.places.geocode
+from geo.atlas.cache import fingerprint
+from geo.atlas.join import AtlasData
+from geo.atlas.load import load_atlas
+from geo.places.geocode import load_geocoder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -138,7 +139,7 @@ def test_cache_hit_does_not_load_the_geocoder(
     def no_geocoder(**options: object) -> None:
         raise AssertionError(f"the geocoder was loaded on a cache hit ({options})")
 
-    monkeypatch.setattr(geo.geocode, "load_geocoder", no_geocoder)
+    monkeypatch.setattr(geo.places.geocode, "load_geocoder", no_geocoder)
     assert_atlas_equal(load_atlas(data), uncached(data, reference_geocoder))
 
 
@@ -168,7 +169,7 @@ def test_corrupt_cache_file_is_rebuilt_with_a_warning_not_a_crash(
     load_atlas(data)
     broken = cache_root / f"atlas-{fingerprint(data)}.{part}"
     broken.write_bytes(b"PAR1 this is not what was written")
-    with caplog.at_level(logging.WARNING, logger="geo._atlascache"):
+    with caplog.at_level(logging.WARNING, logger="geo.cache"):
         rebuilt = load_atlas(data)
     assert_atlas_equal(rebuilt, uncached(data, reference_geocoder))
     assert any("unreadable" in r.getMessage() for r in caplog.records)
@@ -181,7 +182,7 @@ def test_unwritable_cache_dir_still_returns_the_right_atlas(
     data = small_dataset(tmp_path / "data")
     not_a_folder = tmp_path / "cache-is-a-file"
     not_a_folder.write_text("occupied", encoding="utf-8")  # mkdir fails even for root
-    with caplog.at_level(logging.WARNING, logger="geo._atlascache"):
+    with caplog.at_level(logging.WARNING, logger="geo.cache"):
         atlas = load_atlas(data, cache_dir=not_a_folder)
     assert_atlas_equal(atlas, uncached(data, reference_geocoder))
     assert any("cannot write the atlas cache" in r.getMessage() for r in caplog.records)
@@ -221,6 +222,20 @@ class _Unresolved:
         self.country = self.kind = None
 
 
+def test_editing_a_module_in_a_subpackage_invalidates_the_cache() -> None:
+    import os
+
+    module = ROOT / "geo" / "territory" / "claims.py"  # computes control, deep in the tree
+    before = fingerprint(DATA)
+    stat = module.stat()
+    try:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert fingerprint(DATA) != before, "an edit of geo/territory/claims.py kept the entry"
+    finally:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert fingerprint(DATA) == before
+
+
 def test_old_entries_are_pruned_to_the_last_four(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     folders = [small_dataset(tmp_path / f"data{i}") for i in range(6)]
@@ -234,7 +249,7 @@ def test_old_entries_are_pruned_to_the_last_four(tmp_path: Path) -> None:
 
 
 def _snapshot_of(atlas: AtlasData, day: pd.Timestamp):
-    from geo.control import control_snapshot
+    from geo.territory import control_snapshot
 
     return control_snapshot(atlas.control, date=day, polygons=atlas.areas)
 
@@ -248,22 +263,22 @@ def assert_snapshot_equal(got, want) -> None:
 def test_a_control_snapshot_from_the_cache_equals_a_fresh_one_and_is_not_recomputed(
     tmp_path: Path, reference_geocoder
 ) -> None:
-    from geo._atlascache import cached_snapshot
+    from geo.territory.snapshot import cached_snapshot
 
     atlas = uncached(DATA, reference_geocoder)
     day = pd.Timestamp("2024-12-08")
     fresh = _snapshot_of(atlas, day)
     assert len(fresh.areas) > 0 and len(fresh.frontlines) > 0
-    first = cached_snapshot(DATA, day, build=lambda: fresh, cache_dir=tmp_path)
+    first = cached_snapshot(fingerprint(DATA), day, build=lambda: fresh, cache_dir=tmp_path)
 
     def recomputed():
         raise AssertionError("recomputed: the snapshot was not read from the cache")
 
-    again = cached_snapshot(DATA, day, build=recomputed, cache_dir=tmp_path)
+    again = cached_snapshot(fingerprint(DATA), day, build=recomputed, cache_dir=tmp_path)
     assert first is fresh
     assert_snapshot_equal(again, fresh)
     other_day = pd.Timestamp("2024-11-30")
-    built = cached_snapshot(DATA, other_day, build=lambda: _snapshot_of(atlas, other_day),
+    built = cached_snapshot(fingerprint(DATA), other_day, build=lambda: _snapshot_of(atlas, other_day),
                             cache_dir=tmp_path)  # fmt: skip
     assert built.date == other_day, "each day has its own entry"
 
@@ -271,14 +286,18 @@ def test_a_control_snapshot_from_the_cache_equals_a_fresh_one_and_is_not_recompu
 def test_a_corrupt_snapshot_entry_is_rebuilt_with_a_warning(
     tmp_path: Path, reference_geocoder, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from geo._atlascache import cached_snapshot
+    from geo.territory.snapshot import cached_snapshot
 
     atlas = uncached(DATA, reference_geocoder)
     day = pd.Timestamp("2024-12-08")
-    cached_snapshot(DATA, day, build=lambda: _snapshot_of(atlas, day), cache_dir=tmp_path)
+    cached_snapshot(
+        fingerprint(DATA), day, build=lambda: _snapshot_of(atlas, day), cache_dir=tmp_path
+    )
     (areas,) = tmp_path.glob("snapshot-*.areas.parquet")
     areas.write_bytes(b"not parquet")
-    with caplog.at_level(logging.WARNING, logger="geo._atlascache"):
-        got = cached_snapshot(DATA, day, build=lambda: _snapshot_of(atlas, day), cache_dir=tmp_path)
+    with caplog.at_level(logging.WARNING, logger="geo.cache"):
+        got = cached_snapshot(
+            fingerprint(DATA), day, build=lambda: _snapshot_of(atlas, day), cache_dir=tmp_path
+        )
     assert "unreadable" in caplog.text
     assert_snapshot_equal(got, _snapshot_of(atlas, day))

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.borders import border_crossings, border_lines, country_shapes, geodesic_length_km
+from geo.borders import border_lines, country_shapes, geodesic_length_km
 from geo.errors import ConfigError, DataFileError
+from geo.territory.crossings import border_crossings
 
 PUBLISHED_IRAQ_SYRIA_KM = 599.0
 

@@ -574,7 +574,7 @@ def test_bundled_data_loads_with_no_issue():
 
 @pytest.fixture(scope="module")
 def atlas():
-    from geo.join import load_atlas
+    from geo.atlas.load import load_atlas
 
     return load_atlas(DATA)
 
@@ -619,7 +619,7 @@ def test_ambiguous_control_place_lands_within_10_km_of_the_intended_town(atlas, 
 def test_explicit_coordinates_agree_with_a_confident_reading_of_the_place_name(file):
     """An override that contradicts what the name geocodes to (Rabiah -> the Iraqi town,
     Shahba -> the area north of Aleppo) gives the row the wrong kind and a misleading name."""
-    from geo.geocode import load_geocoder
+    from geo.places.geocode import load_geocoder
 
     geocoder = load_geocoder(data_dir=DATA)
     table = _read(file)

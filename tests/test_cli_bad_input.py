@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from geo.annotations.importers import ACLED_COLUMNS
 from geo.cli import main
-from geo.importers import ACLED_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

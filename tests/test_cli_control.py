@@ -13,7 +13,7 @@ import pytest
 
 from geo.cli import main
 from geo.cli._control import report_dict, report_table
-from geo.control import change_between
+from geo.territory import change_between
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

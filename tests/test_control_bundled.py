@@ -11,7 +11,7 @@ import shapely
 from shapely.ops import nearest_points
 
 from geo.borders import EQUAL_AREA_CRS, border_lines
-from geo.control import ControlSnapshot, change_between, control_snapshot
+from geo.territory import ControlSnapshot, change_between, control_snapshot
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 # (lat, lon) of the places the checks name.
@@ -23,7 +23,7 @@ DAMASCUS = (33.51, 36.29)
 
 @pytest.fixture(scope="module")
 def atlas():
-    from geo.join import load_atlas
+    from geo.atlas.load import load_atlas
 
     return load_atlas(DATA)
 

@@ -19,9 +19,9 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo._cells import clip_shapes
 from geo.borders import EQUAL_AREA_CRS
-from geo.control import (
+from geo.errors import AnnotationError, ConfigError
+from geo.territory import (
     area_series,
     change_between,
     control_areas,
@@ -29,7 +29,7 @@ from geo.control import (
     control_snapshot,
     frontlines,
 )
-from geo.errors import AnnotationError, ConfigError
+from geo.territory.cells import clip_shapes
 
 GEOD = pyproj.Geod(ellps="WGS84")
 # The cells' circles are 64-gons: their area is this fraction of the true circle's.
@@ -344,7 +344,7 @@ def test_a_place_outside_syria_and_iraq_claims_no_ground_and_is_logged(caplog):
         ("Gaziantep", "z", "2024-11-20", 37.07, 37.38),  # Turkey
         ("Aleppo", "x", "2024-11-20", 36.2, 37.16),
     )
-    with caplog.at_level(logging.WARNING, logger="geo.territory"):
+    with caplog.at_level(logging.WARNING, logger="geo.territory.claims"):
         areas = control_areas(control, date="2024-11-21", radius_km=20)
     assert set(areas["faction"]) == {"x"}
     assert "Gaziantep" in caplog.text
@@ -354,7 +354,7 @@ def test_a_place_without_coordinates_claims_no_ground_and_is_logged(caplog):
     control = claims(("Nowhere", "z", "2024-11-20", 34.8, 38.5), ("Here", "x", "2024-11-20", 34.8,
                      38.9))  # fmt: skip
     control.loc[0, "geometry"] = None
-    with caplog.at_level(logging.WARNING, logger="geo.territory"):
+    with caplog.at_level(logging.WARNING, logger="geo.territory.claims"):
         areas = control_areas(control, date="2024-11-21", radius_km=10)
     assert set(areas["faction"]) == {"x"}
     assert "Nowhere" in caplog.text
@@ -459,7 +459,7 @@ def test_a_claim_without_valid_from_is_refused_naming_its_place_not_silently_ski
 
 
 def test_cells_that_are_not_a_clean_coverage_are_still_merged_correctly():
-    from geo._cells import coverage_union
+    from geo.territory.cells import coverage_union
 
     left = shapely.box(0, 0, 1000, 1000)
     right = shapely.Polygon([(1000, 0), (2000, 0), (2000, 1000), (1000, 1000), (1000, 500)])

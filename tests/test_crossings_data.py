@@ -121,7 +121,7 @@ def test_al_qaim_is_the_iraqi_side_and_al_waleed_too(crossings, shapes):
 
 @pytest.fixture(scope="module")
 def atlas():
-    from geo.join import load_atlas
+    from geo.atlas.load import load_atlas
 
     return load_atlas(DATA)
 
@@ -152,7 +152,7 @@ def test_no_frontline_runs_between_iraqi_and_syrian_factions_along_the_border(at
     Iraqi-Syrian "front" near the border can only come from a point on the wrong side (the
     Al-Qaim crossing once made 8 km of iraq-gov and 2 km of iraq-sdf front near Abu Kamal)."""
     from geo.borders import geodesic_length_km
-    from geo.control import control_snapshot
+    from geo.territory import control_snapshot
 
     border = shapely.intersection(shapes["SY"].boundary, shapes["IQ"].boundary)
     iraqi = {"iraq", "krg", "pmf"}
@@ -167,7 +167,7 @@ def test_no_frontline_runs_between_iraqi_and_syrian_factions_along_the_border(at
 
 @pytest.mark.slow
 def test_the_sfa_holds_no_ground_outside_syria(atlas, shapes):
-    from geo.control import control_snapshot
+    from geo.territory import control_snapshot
 
     areas = control_snapshot(atlas.control, date="2024-12-03", polygons=atlas.areas).areas
     sfa = areas[areas["faction"] == "sfa"].to_crs(EQUAL_AREA_CRS).geometry.union_all()

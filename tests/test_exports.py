@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo.exports import events_to_csv_bytes, events_to_geojson_bytes, neutralise_cell
+from geo.io.exports import events_to_csv_bytes, events_to_geojson_bytes, neutralise_cell
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import shapely
 from _map_helpers import events, many_events
 
 from geo.errors import ConfigError, DataFileError
-from geo.filters import filter_events, near_line_mask
+from geo.view.filters import filter_events, near_line_mask
 
 
 def test_the_date_window_is_inclusive_at_both_ends() -> None:

@@ -9,9 +9,10 @@ import pytest
 from _annotation_helpers import EVENT_ROWS, event_row, real_geocoder, write_dataset
 
 from geo.annotations import load_annotations
+from geo.atlas.join import AtlasData, join_annotations
 from geo.errors import DataFileError
-from geo.formats import read_events, read_table, write_events, write_table
-from geo.join import CONTROL_SCHEMA, EVENT_SCHEMA, AtlasData, join_annotations
+from geo.io.formats import read_events, read_table, write_events, write_table
+from geo.schema import CONTROL_SCHEMA, EVENT_SCHEMA
 
 FORMATS = ["csv", "geojson", "gpkg", "parquet"]
 

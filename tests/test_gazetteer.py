@@ -13,15 +13,15 @@ import numpy as np
 import pytest
 from _geocode_helpers import km_between, shared_geocoder
 
+from geo.cache import default_cache_dir
 from geo.errors import ConfigError, DataFileError
-from geo.gazetteer import (
+from geo.places.gazetteer import (
     PLACE_KINDS,
     PLACES_COLUMNS,
-    default_cache_dir,
     load_gazetteer,
     read_places_csv,
 )
-from geo.normalize import normalize_name
+from geo.places.normalize import normalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACES = ROOT / "data" / "places.csv"
@@ -154,7 +154,7 @@ def test_cache_is_reused_then_rebuilt_when_places_csv_changes(
     reference = shared_geocoder().gazetteer
     for built in default_cache_dir().glob("gazetteer-*.parquet"):
         shutil.copy2(built, cache / built.name)
-    caplog.set_level(logging.INFO, logger="geo.gazetteer")
+    caplog.set_level(logging.INFO, logger="geo.places.gazetteer")
     second = load_gazetteer(data_dir=data, cache_dir=cache)
     assert "building" not in caplog.text, "an up-to-date cache must be reused"
     assert np.array_equal(reference.keys(), second.keys())
@@ -168,7 +168,7 @@ def test_cache_is_reused_then_rebuilt_when_places_csv_changes(
 
     # A fresh process loads the cached index without pandas or the GeoNames JSON.
     code = (
-        "import sys; from pathlib import Path; from geo.gazetteer import load_gazetteer; "
+        "import sys; from pathlib import Path; from geo.places.gazetteer import load_gazetteer; "
         f"g = load_gazetteer(data_dir=Path({str(data)!r}), cache_dir=Path({str(cache)!r})); "
         "print(len(g), 'pandas' in sys.modules)"
     )

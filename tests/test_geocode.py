@@ -13,7 +13,8 @@ from _geocode_helpers import (
 )
 
 from geo.errors import ConfigError
-from geo.geocode import Geocoder, GeocodeResult
+from geo.places.geocode import Geocoder
+from geo.places.result import GeocodeResult
 
 
 @pytest.fixture(scope="module")

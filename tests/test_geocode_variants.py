@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from _geocode_helpers import TOLERANCE_KM, TYPOS, VARIANTS, km_between, shared_geocoder
 
-from geo.gazetteer import DEFAULT_REGION
-from geo.geocode import DEFAULT_FUZZY_CUTOFF, Geocoder
+from geo.places.gazetteer import DEFAULT_REGION
+from geo.places.geocode import DEFAULT_FUZZY_CUTOFF, Geocoder
 
 LABELLED = [
     (variant, place, lat, lon, country)

@@ -17,7 +17,7 @@ from _geoparse_helpers import (
     wire_paragraphs,
 )
 
-from geo.geoparse import ArticleParser, ParsedArticle, geoparse
+from geo.text import ArticleParser, ParsedArticle, geoparse
 
 DEC_9 = datetime.date(2024, 12, 9)
 

@@ -11,7 +11,7 @@ import pytest
 from _annotation_helpers import FACTIONS_ROWS, csv_text, factions_frame, write_dataset
 
 from geo.annotations import parse_upload
-from geo.importers import (
+from geo.annotations.importers import (
     ACLED_COLUMNS,
     UCDP_COLUMNS,
     import_acled,
@@ -356,7 +356,7 @@ def test_imported_acled_upload_joins_with_precision_as_geo_confidence_and_grey_u
 ):
     from _annotation_helpers import real_geocoder
 
-    from geo.join import AtlasData, join_upload
+    from geo.atlas.join import AtlasData, join_upload
 
     data = csv_text(ACLED_COLUMNS, ACLED_ROWS).encode()
     kind, frame, _ = parse_upload("export.csv", data, factions=_factions())

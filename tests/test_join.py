@@ -10,7 +10,8 @@ import pytest
 from _annotation_helpers import EVENT_ROWS, event_row, real_geocoder, write_dataset
 
 from geo.annotations import load_annotations
-from geo.join import CONTROL_SCHEMA, EVENT_SCHEMA, AtlasData, join_annotations, join_upload
+from geo.atlas.join import AtlasData, join_annotations, join_upload
+from geo.schema import CONTROL_SCHEMA, EVENT_SCHEMA
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import pytest
 from _map_helpers import areas, borders, crossings, events, factions, frontlines
 from conftest import OfflinePage, is_loopback_url
 
-from geo.assets import standalone_html
-from geo.mapping import build_map
+from geo.maps.assets import standalone_html
+from geo.maps.build import build_map
 
 pytestmark = pytest.mark.browser
 

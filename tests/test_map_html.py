@@ -22,9 +22,9 @@ from _map_helpers import (
 )
 from folium.plugins import MarkerCluster
 
-from geo.assets import localize, standalone_html
-from geo.filters import filter_events
-from geo.mapping import build_map
+from geo.maps.assets import localize, standalone_html
+from geo.maps.build import build_map
+from geo.view.filters import filter_events
 
 TILE_AND_LINK_HOSTS = {
     "tile.openstreetmap.org",  # tiles
@@ -142,11 +142,11 @@ def test_a_million_events_make_a_map_under_five_megabytes_with_counts_in_hexagon
 
 
 def test_clustered_points_name_the_same_markercluster_resources_as_folium() -> None:
-    # geo.assets.localize() maps folium's resource names to local files: a renamed resource
+    # geo.maps.assets.localize() maps folium's resource names to local files: a renamed resource
     # would slip through as a CDN link.
     from folium.plugins import MarkerCluster
 
-    from geo import mapelements
+    from geo.maps import elements as mapelements
 
     assert [n for n, _ in mapelements._MARKERCLUSTER_JS] == [n for n, _ in MarkerCluster.default_js]
     assert [n for n, _ in mapelements._MARKERCLUSTER_CSS] == [

@@ -22,9 +22,10 @@ from _map_helpers import (
 )
 
 from geo.errors import ConfigError
-from geo.eventagg import _mercator, count_by, hex_bins
-from geo.mapelements import Fullscreen, HexBinLayer, Legend, Measure, PointSymbols, TextLabels
-from geo.maplayers import (
+from geo.maps.build import build_map, map_feature_groups, offline_from_env
+from geo.maps.elements import Fullscreen, HexBinLayer, Legend, Measure, PointSymbols, TextLabels
+from geo.maps.hexbins import _mercator, count_by, hex_bins
+from geo.maps.layers import (
     area_layer,
     basemap_layers,
     event_glyph,
@@ -34,7 +35,6 @@ from geo.maplayers import (
     hexbin_payload,
     legend,
 )
-from geo.mapping import build_map, map_feature_groups, offline_from_env
 
 GOV_NAME = "Government " + XSS
 
@@ -257,7 +257,7 @@ def test_offline_country_outlines_are_sent_at_a_tenth_of_the_display_simplificat
     import geopandas as gpd
     import shapely
 
-    from geo.maplayers.basemap import offline_basemap
+    from geo.maps.layers.basemap import offline_basemap
 
     ring = [(35.7 + 0.0123456 * i, 32.3 + 0.0234567 * (i % 7)) for i in range(400)]
     outline = shapely.Polygon([*ring, (42.4, 37.3), (35.7, 37.3)])
@@ -327,7 +327,7 @@ def test_a_faction_missing_from_the_table_looks_the_same_in_every_layer() -> Non
 
 
 def test_offline_labels_name_big_cities_by_their_common_english_name() -> None:
-    from geo.maplayers.basemap import default_labels
+    from geo.maps.layers.basemap import default_labels
 
     texts = set(default_labels()["text"])
     assert {"Mosul", "Basrah", "Aleppo", "Damascus"} <= texts

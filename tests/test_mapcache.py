@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def atlas():
-    from geo.join import load_atlas
+    from geo.atlas.load import load_atlas
 
     return load_atlas(ROOT / "data")
 
@@ -38,7 +38,7 @@ def _sent(base, groups) -> dict:
 def test_a_base_map_read_back_from_disk_sends_the_browser_exactly_what_a_fresh_one_does(
     atlas, monkeypatch
 ):
-    from geo.control import control_snapshot
+    from geo.territory import control_snapshot
     from ui import mapview
     from ui.foliumview import prepare_base_map, prepared_from_strings
 
@@ -103,7 +103,7 @@ def test_an_unreadable_entry_is_rebuilt_with_a_warning(tmp_path, caplog):
 
     entry = tmp_path / f"{PREFIX}{fingerprint(ROOT / 'data', key='k')}.json"
     entry.write_text('{"format": "basemap-cache-2", "script": 3}', encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="geo._atlascache"):
+    with caplog.at_level(logging.WARNING, logger="geo.cache"):
         got = cached_strings(ROOT / "data", key="k", build=_strings, cache_dir=tmp_path)
     assert got == _strings()
     assert "unreadable" in caplog.text
@@ -115,7 +115,7 @@ def test_an_unwritable_cache_folder_only_costs_the_time(tmp_path, caplog):
 
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="geo._atlascache"):
+    with caplog.at_level(logging.WARNING, logger="geo.cache"):
         got = cached_strings(ROOT / "data", key="k", build=_strings, cache_dir=not_a_folder)
     assert got == _strings()
     assert "cannot write the base map cache" in caplog.text

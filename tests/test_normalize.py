@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.normalize import ARTICLES, name_keys, normalize_name, query_keys
+from geo.places.normalize import ARTICLES, name_keys, normalize_name, query_keys
 
 SAME = [
     ("Deir ez-Zor", "Deir al-Zor", "Deir el Zor", "Dayr az Zor", "Deir al-Zour"),

@@ -13,8 +13,8 @@ import pytest
 from _geocode_helpers import FakeNominatim, fake_nominatim, shared_geocoder
 
 from geo.errors import ConfigError, GeocoderServiceError, GeocoderTimedOut
-from geo.geocode import Geocoder
-from geo.online import USER_AGENT, OnlineGeocoder
+from geo.places.geocode import Geocoder
+from geo.places.online import USER_AGENT, OnlineGeocoder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -113,7 +113,7 @@ def test_two_processes_share_the_cache(server: FakeNominatim, tmp_path: Path) ->
         f"""
         import sys
         from pathlib import Path
-        from geo.online import OnlineGeocoder
+        from geo.places.online import OnlineGeocoder
         g = OnlineGeocoder(domain={server.domain!r}, scheme="http", min_delay_seconds=0.0,
                            cache_path=Path({str(cache)!r}))
         for name in sys.argv[1:]:

@@ -69,7 +69,7 @@ def cold_caches(monkeypatch):
 
 
 def test_the_warm_up_leaves_the_first_page_runs_results_in_the_caches(cold_caches, monkeypatch):
-    import geo.control
+    import geo.territory
     import ui.mapview
     from ui import derived, mapview, server
     from ui.data import BASE_KEY, default_atlas
@@ -81,9 +81,9 @@ def test_the_warm_up_leaves_the_first_page_runs_results_in_the_caches(cold_cache
     def recomputed(*_args, **_kwargs):
         raise AssertionError("recomputed: the warm-up did not leave this in the cache")
 
-    monkeypatch.setattr(geo.control, "control_snapshot", recomputed)
-    monkeypatch.setattr(geo.control, "area_series", recomputed)
-    monkeypatch.setattr(geo.control, "change_between", recomputed)
+    monkeypatch.setattr(geo.territory, "control_snapshot", recomputed)
+    monkeypatch.setattr(geo.territory, "area_series", recomputed)
+    monkeypatch.setattr(geo.territory, "change_between", recomputed)
     monkeypatch.setattr(ui.mapview, "prepare_base_map", recomputed)
     atlas = default_atlas()
     options = derived.filter_options(atlas, BASE_KEY)

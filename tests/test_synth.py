@@ -136,7 +136,7 @@ def test_changes_of_hands_come_after_the_baseline_date_and_to_another_faction() 
 
 
 def test_synthetic_control_layout_yields_areas_and_frontlines() -> None:
-    control = pytest.importorskip("geo.control")
+    control = pytest.importorskip("geo.territory")
     snapshot = control.control_snapshot(synthetic_control(300, seed=1), date="2024-11-26")
     assert snapshot.areas["faction"].nunique() >= 4
     assert len(snapshot.frontlines) > 0

@@ -8,7 +8,7 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.tabular import decode_text, read_csv_bytes
+from geo.io.tabular import decode_text, read_csv_bytes
 
 COLUMNS = ("place", "note")
 

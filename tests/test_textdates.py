@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.textdates import find_dates, resolve_weekday
+from geo.text.dates import find_dates, resolve_weekday
 
 MON_DEC_9 = datetime.date(2024, 12, 9)
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]

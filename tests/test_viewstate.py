@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.errors import ConfigError, GeoError
-from geo.viewstate import NOTHING, ViewState, parse_query_params, reconcile, to_query_params
+from geo.view.state import NOTHING, ViewState, parse_query_params, reconcile, to_query_params
 
 D = dt.date
 

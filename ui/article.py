@@ -31,8 +31,8 @@ _DRAFT_COLUMNS = (
 
 @st.cache_resource(show_spinner="Loading the article reader…")
 def article_parser(folder: str) -> Any:
-    """One :class:`geo.geoparse.ArticleParser` per server, on the shared offline geocoder."""
-    from geo.geoparse import ArticleParser
+    """One :class:`geo.text.ArticleParser` per server, on the shared offline geocoder."""
+    from geo.text import ArticleParser
 
     factions = Path(folder) / "factions.csv"
     return ArticleParser(

@@ -55,7 +55,7 @@ def data_dir() -> Path:
 @st.cache_resource(show_spinner=False)
 def install_assets() -> Path:
     """Copy Leaflet and friends into ``./static/vendor`` once per server (served at /app/static)."""
-    from geo.assets import install_static
+    from geo.maps.assets import install_static
 
     return install_static(ROOT / "static")
 
@@ -63,7 +63,7 @@ def install_assets() -> Path:
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def geocoder(folder: str) -> Any:
     """The offline geocoder, shared read-only by every session."""
-    from geo.geocode import load_geocoder
+    from geo.places.geocode import load_geocoder
 
     return load_geocoder(data_dir=Path(folder))
 
@@ -74,7 +74,7 @@ def base_atlas(folder: str, events_parquet: str | None) -> Any:
 
     Shared read-only by every session: never mutate what this returns.
     """
-    from geo.join import load_atlas
+    from geo.atlas.load import load_atlas
 
     # The default geocoder, so that load_atlas can answer from its disk cache (a cold start
     # then skips the gazetteer and the join); ingest and article load geocoder() on demand.
@@ -93,7 +93,7 @@ def base_atlas(folder: str, events_parquet: str | None) -> Any:
 def basemap_inputs() -> tuple[Any, Any]:
     """Country shapes and town labels of the offline basemap, read once per server."""
     from geo.borders import country_shapes
-    from geo.maplayers.basemap import default_labels
+    from geo.maps.layers.basemap import default_labels
 
     return country_shapes(), default_labels()
 
@@ -101,17 +101,14 @@ def basemap_inputs() -> tuple[Any, Any]:
 @st.cache_resource(show_spinner=False)
 def static_layers() -> tuple[Any, Any]:
     """Border lines and border crossings (held-by as of the latest claim): the base map's."""
-    import pandas as pd
-
-    from geo.borders import border_crossings, border_lines
+    from geo.borders import border_lines
+    from geo.places.gazetteer import read_places_table
+    from geo.territory.crossings import border_crossings
 
     places_csv = data_dir() / "places.csv"
     crossings = None
     if places_csv.is_file():
-        places = pd.read_csv(places_csv, dtype="str", keep_default_na=False)
-        for column in ("lat", "lon"):
-            places[column] = pd.to_numeric(places[column], errors="coerce")
-        crossings = border_crossings(places, default_atlas().control)
+        crossings = border_crossings(read_places_table(places_csv), default_atlas().control)
     return border_lines(), crossings
 
 

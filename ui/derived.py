@@ -9,13 +9,17 @@ are cheap.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from ui.data import BASE_KEY, data_dir, date_range
 from ui.sidebar import FilterOptions
+
+if TYPE_CHECKING:
+    from geo.atlas.join import AtlasData
+    from geo.territory import ChangeReport, ControlSnapshot
 
 __all__ = ["area_table", "changes", "filter_options", "snapshot"]
 
@@ -26,7 +30,7 @@ def _sorted_text(values: pd.Series) -> tuple[str, ...]:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def filter_options(_atlas: Any, key: str) -> FilterOptions:
+def filter_options(_atlas: AtlasData, key: str) -> FilterOptions:
     """The dates, factions, event types and countries the atlas offers."""
     min_date, max_date = date_range(_atlas)
     factions = _atlas.factions
@@ -45,23 +49,23 @@ def filter_options(_atlas: Any, key: str) -> FilterOptions:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def snapshot(_atlas: Any, key: str, day: dt.date) -> Any:
+def snapshot(_atlas: AtlasData, key: str, day: dt.date) -> ControlSnapshot:
     """Control points, areas and frontlines on ``day`` (the base atlas's from a disk cache)."""
-    from geo._atlascache import cached_snapshot
-    from geo.control import control_snapshot
+    from geo.atlas.cache import fingerprint
+    from geo.territory.snapshot import cached_snapshot, control_snapshot
 
-    def build() -> Any:
+    def build() -> ControlSnapshot:
         return control_snapshot(_atlas.control, date=pd.Timestamp(day), polygons=_atlas.areas)
 
     if key != BASE_KEY:  # a session's uploads changed the data: not what the disk cache holds
         return build()
-    return cached_snapshot(data_dir(), pd.Timestamp(day), build=build)
+    return cached_snapshot(fingerprint(data_dir()), day, build=build)
 
 
 @st.cache_data(max_entries=32, show_spinner="Measuring areas per day…")
-def area_table(_atlas: Any, key: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+def area_table(_atlas: AtlasData, key: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Area per faction per day (``date, faction, area_km2``) over the data's range."""
-    from geo.control import area_series
+    from geo.territory import area_series
 
     return area_series(
         _atlas.control, start=pd.Timestamp(start), end=pd.Timestamp(end), polygons=_atlas.areas
@@ -69,9 +73,9 @@ def area_table(_atlas: Any, key: str, start: dt.date, end: dt.date) -> pd.DataFr
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def changes(_atlas: Any, key: str, start: dt.date, end: dt.date) -> Any:
+def changes(_atlas: AtlasData, key: str, start: dt.date, end: dt.date) -> ChangeReport:
     """What changed hands between ``start`` and ``end``."""
-    from geo.control import change_between
+    from geo.territory import change_between
 
     return change_between(
         _atlas.control, pd.Timestamp(start), pd.Timestamp(end), polygons=_atlas.areas

@@ -22,6 +22,8 @@ import logging
 
 import streamlit as st
 
+from ui import runtime
+
 __all__ = [
     "FALLBACK_SECONDS",
     "NO_REPORT",
@@ -48,13 +50,11 @@ def draws_whole_page() -> bool:
 
     Call it once per run, before drawing the map.
     """
-    from ui.server import first_paint_over, serving
-
     state = st.session_state
-    if not serving():
+    if not runtime.serving():
         return True
     if state.get(_FIRST_RUN_SEEN):
-        first_paint_over()
+        runtime.first_paint_over()
         return True
     state[_FIRST_RUN_SEEN] = True
     return False

@@ -26,7 +26,7 @@ MAX_ISSUES_SHOWN = 200
 
 
 def issues_frame(issues: Iterable[Any]) -> pd.DataFrame:
-    """One row per :class:`geo.tabular.Issue`: ``file, row, problem, severity``."""
+    """One row per :class:`geo.io.tabular.Issue`: ``file, row, problem, severity``."""
     rows = [
         {"file": i.file, "row": i.row, "problem": i.reason, "severity": getattr(i, "severity", "")}
         for i in issues
@@ -47,7 +47,7 @@ def merge_events_frame(kind: str, frame: pd.DataFrame) -> Any:
 
     Returns the joined addition (its ``issues`` and ``join_report`` tell what went wrong).
     """
-    from geo.join import join_upload
+    from geo.atlas.join import join_upload
 
     addition = join_upload(kind, frame, geocoder=geocoder(str(data_dir())))
     replace_session_atlas(current_atlas().merged(addition))

@@ -4,7 +4,7 @@ Building and rendering the base map (country outlines, town labels, borders, cro
 about 0.4 s of CPU in every fresh server, on the way to the first visitor's map, while that
 visitor's browser needs the same two cores. What ``st_folium`` is sent of it are strings
 (:class:`ui.foliumview.PreparedMap`), so they are kept as one JSON file under
-:func:`geo.gazetteer.default_cache_dir`, named by a fingerprint of every input: the atlas's own
+:func:`geo.cache.default_cache_dir`, named by a fingerprint of every input: the atlas's own
 (data files, GeoNames, Natural Earth, library versions), every ``geo/`` and ``ui/`` module,
 the versions of folium, branca, jinja2 and streamlit-folium, the factions drawn and the
 offline mode. An edit anywhere makes a new entry; an unreadable entry is rebuilt; an
@@ -23,15 +23,15 @@ replaces the map's name in their script by its own (``map_div``), so they come o
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import importlib.metadata
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from geo.atlas.cache import fingerprint as atlas_fingerprint
+from geo.cache import CacheSlot, atomic_text, read_or_build, source_files
+from geo.cache import fingerprint as digest
 
 __all__ = ["FIELDS", "PREFIX", "cached_strings", "fingerprint", "read_entry", "write_entry"]
 
@@ -45,11 +45,6 @@ _PACKAGES = ("folium", "branca", "jinja2", "streamlit-folium")
 _ROOT = Path(__file__).resolve().parents[1]
 
 
-def _stamp(path: Path) -> str:
-    stat = path.stat()
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
 def fingerprint(data_dir: Path, *, key: str) -> str:
     """A digest of everything the base map of ``data_dir`` depends on, and of ``key``.
 
@@ -60,27 +55,15 @@ def fingerprint(data_dir: Path, *, key: str) -> str:
     >>> fingerprint(Path("data"), key="a") == fingerprint(Path("data"), key="b")
     False
     """
-    from geo._atlascache import fingerprint as atlas_fingerprint
-
     parts = [FORMAT_VERSION, atlas_fingerprint(data_dir), key]
     parts += [f"{name}=={importlib.metadata.version(name)}" for name in _PACKAGES]
-    sources = sorted([*(_ROOT / "geo").rglob("*.py"), *(_ROOT / "ui").rglob("*.py")])
-    parts += [_stamp(path) for path in sources]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return digest(parts=parts, files=[*source_files(), *source_files(_ROOT / "ui")])
 
 
 def write_entry(path: Path, strings: dict[str, Any]) -> None:
     """Write ``strings`` (every name of :data:`FIELDS`) to ``path``, atomically."""
     body = json.dumps({"format": FORMAT_VERSION, **{name: strings[name] for name in FIELDS}})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(body)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    atomic_text(path, body)
 
 
 def read_entry(path: Path) -> dict[str, Any]:
@@ -118,18 +101,15 @@ def cached_strings(
 ) -> dict[str, Any]:
     """The base map's strings from the cache, or ``build()`` them and cache the result.
 
-    ``cache_dir`` defaults to :func:`geo.gazetteer.default_cache_dir` (``$FRONTLINE_CACHE_DIR``).
+    ``cache_dir`` defaults to :func:`geo.cache.default_cache_dir` (``$FRONTLINE_CACHE_DIR``).
     """
-    from geo._atlascache import read_or_build
-    from geo.gazetteer import default_cache_dir, prune_cache
-
-    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    path = cache / f"{PREFIX}{fingerprint(data_dir, key=key)}.json"
+    slot = CacheSlot(PREFIX, keep=KEEP, folder=cache_dir)
+    path = slot.path(fingerprint(data_dir, key=key), ".json")
     return read_or_build(
         path,
+        slot=slot,
         read=lambda: read_entry(path),
         build=build,
         write=lambda strings: write_entry(path, strings),
-        prune=lambda: prune_cache(cache, PREFIX, keep=KEEP),
         what="base map",
     )

@@ -17,8 +17,8 @@ from typing import Any, Literal
 import folium
 import streamlit as st
 
-from geo.assets import localize, standalone_html
-from geo.mapping import DEFAULT_LOCATION
+from geo.maps.assets import localize, standalone_html
+from geo.maps.build import DEFAULT_LOCATION
 from ui.data import basemap_inputs, data_dir, install_assets, is_offline, static_layers
 from ui.foliumview import PreparedMap, prepare_base_map, prepared_from_strings, show_map
 from ui.mapcache import cached_strings
@@ -45,7 +45,7 @@ LAYERS: dict[Layer, str] = {
 
 
 def _layers(atlas: Any, snap: Any, shown: Any, layers: Collection[Layer]) -> list[Any]:
-    from geo.mapping import map_feature_groups
+    from geo.maps.build import map_feature_groups
 
     groups = map_feature_groups(
         events=shown if "events" in layers else None,
@@ -65,7 +65,7 @@ def _base_map(
     factions: Any, *, with_layers: tuple[Any, Any] | None = None, offline: bool
 ) -> folium.Map:
     """The map without filter-driven layers (or with them, for the standalone export)."""
-    from geo.mapping import build_map
+    from geo.maps.build import build_map
 
     borders, crossings = static_layers()
     countries, labels = basemap_inputs()

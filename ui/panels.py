@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo.exports import events_to_csv_bytes, events_to_geojson_bytes
+from geo.io.exports import events_to_csv_bytes, events_to_geojson_bytes
 from ui.sidebar import Filters
 from ui.text import md_text
 
@@ -36,7 +36,7 @@ def _names(factions: pd.DataFrame) -> dict[str, str]:
 
 
 def _changed_count(change: Any) -> int:
-    """Number of places that changed hands in a :class:`geo.control.ChangeReport`."""
+    """Number of places that changed hands in a :class:`geo.territory.ChangeReport`."""
     return int(change.changed_hands["place"].nunique())
 
 

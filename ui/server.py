@@ -29,13 +29,13 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ui.runtime import serving, set_serving, wait_for_first_paint
+
 __all__ = [
     "ROUTES",
     "STEPS",
     "WarmUp",
-    "first_paint_over",
     "lifespan",
-    "serving",
     "start_warm_up",
     "status",
     "warm_up",
@@ -79,8 +79,6 @@ class WarmUp:
 
 _lock = threading.Lock()
 _status = WarmUp("pending")
-_serving = threading.Event()
-_first_paint_over = threading.Event()
 #: Under ``streamlit run``, the figures step waits at most this long for the first visitor's
 #: map to be drawn, so as not to slow down the serving of the map's scripts.
 FIGURES_WAIT_S = 5.0
@@ -105,7 +103,7 @@ def _import_page_modules() -> None:
     import pandas  # noqa: F401
     import streamlit_folium  # noqa: F401
 
-    from geo import filters  # noqa: F401
+    from geo.view import filters  # noqa: F401
     from ui import derived, firstpaint, mapview  # noqa: F401
 
 
@@ -153,7 +151,7 @@ def warm_up() -> WarmUp:
         atlas = timed("atlas", default_atlas)
         first, last = timed("first map", _first_view, atlas)
         if serving():  # not timed: nothing is being computed
-            _first_paint_over.wait(FIGURES_WAIT_S)
+            wait_for_first_paint(FIGURES_WAIT_S)
         timed("figures", _figures, atlas, first, last)
     except Exception as err:  # the page will compute (and report) it on its own
         name = next(step for step in STEPS if step not in done)
@@ -182,36 +180,15 @@ def start_warm_up() -> threading.Thread | None:
     return thread
 
 
-def first_paint_over() -> None:
-    """Tell the warm-up that a visitor's first map has been drawn (:mod:`ui.firstpaint`).
-
-    Under ``streamlit run`` the warm-up computes the first map, then waits for this (at most
-    :data:`FIGURES_WAIT_S`) before its last step: on two cores, computing the figures while the
-    server sends the map's scripts to the first visitor's browser made that map a second later.
-    """
-    _first_paint_over.set()
-
-
-def serving() -> bool:
-    """True while ``streamlit run`` serves the app to browsers (between start and shutdown).
-
-    False under ``AppTest`` and in bare Python, where no browser draws the page.
-
-    >>> serving()
-    False
-    """
-    return _serving.is_set()
-
-
 @contextlib.asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
     """``st.App`` lifespan: start the warm-up once the Streamlit runtime is up."""
-    _serving.set()
+    set_serving(True)
     start_warm_up()
     try:
         yield
     finally:
-        _serving.clear()
+        set_serving(False)
 
 
 async def _warm_up_route(_request: Any) -> Any:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from geo.viewstate import NOTHING, ViewState, parse_query_params, reconcile, to_query_params
+from geo.view.state import NOTHING, ViewState, parse_query_params, reconcile, to_query_params
 from ui.mapview import LAYERS
 
 __all__ = [
@@ -73,7 +73,7 @@ class Filters:
 
 
 def _url_list(chosen: tuple[str, ...] | None) -> tuple[str, ...]:
-    """``None`` (all) -> ``()``; ``()`` (nothing) -> :data:`geo.viewstate.NOTHING`."""
+    """``None`` (all) -> ``()``; ``()`` (nothing) -> :data:`geo.view.state.NOTHING`."""
     if chosen is None:
         return ()
     return chosen or NOTHING

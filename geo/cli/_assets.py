@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from geo.assets import install_static, vendor_files
+    from geo.maps.assets import install_static, vendor_files
 
     target = install_static(args.static_dir)
     print(f"{len(vendor_files())} vendor files in {target}")

@@ -38,16 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _places(data_dir: Path) -> object:
     import pandas as pd
 
-    from geo.gazetteer import read_places_csv
+    from geo.places.gazetteer import read_places_table
 
     path = data_dir / "places.csv"
     if not path.exists():
         print(f"warning: {path} not found: no crossings", file=sys.stderr)
         return pd.DataFrame(columns=["name", "aliases", "kind", "lat", "lon"])
-    rows, aliases = read_places_csv(path)
-    frame = pd.DataFrame(rows)
-    frame["aliases"] = [";".join(names[1:]) for names in aliases]
-    return frame
+    return read_places_table(path)
 
 
 def _control(data_dir: Path) -> object:
@@ -55,7 +52,8 @@ def _control(data_dir: Path) -> object:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from geo.borders import border_crossings, border_lines
+    from geo.borders import border_lines
+    from geo.territory.crossings import border_crossings
 
     lines = border_lines()
     places = _places(args.data)

@@ -20,14 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.errors import DataFileError
+from geo.schema import DATA_DIR
 
 if TYPE_CHECKING:
-    from geo.join import AtlasData
+    from geo.atlas.join import AtlasData
 
 __all__ = ["DEFAULT_DATA_DIR", "day_argument", "load_data", "register", "write_text"]
 
 #: The bundled annotations of the repository.
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DEFAULT_DATA_DIR = DATA_DIR
 
 
 def day_argument(value: str) -> dt.date:
@@ -65,7 +66,7 @@ def load_data(data_dir: Path) -> AtlasData:
     DataFileError
         ``data_dir`` is not a directory (the message shows the path).
     """
-    from geo.join import load_atlas
+    from geo.atlas.load import load_atlas
 
     if not data_dir.is_dir():
         raise DataFileError(f"{data_dir}: not a directory (--data DIR holds the annotations)")
@@ -92,7 +93,7 @@ def _options(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=None,
         metavar="KM",
-        help="no place claims ground further away (default: geo.territory.DEFAULT_RADIUS_KM)",
+        help="no place claims ground further away (default: geo.territory.claims.DEFAULT_RADIUS_KM)",
     )
     parser.add_argument(
         "--max-age-days",
@@ -100,7 +101,7 @@ def _options(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="DAYS",
         help="older claims are marked uncertain; -1: never "
-        "(default: geo.territory.DEFAULT_MAX_AGE_DAYS)",
+        "(default: geo.territory.claims.DEFAULT_MAX_AGE_DAYS)",
     )
 
 
@@ -133,7 +134,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _territory_options(args: argparse.Namespace) -> dict[str, object]:
     """``radius_km`` and ``max_age_days`` for the territory functions, defaults filled in."""
-    from geo.territory import DEFAULT_MAX_AGE_DAYS, DEFAULT_RADIUS_KM
+    from geo.territory.claims import DEFAULT_MAX_AGE_DAYS, DEFAULT_RADIUS_KM
 
     max_age = DEFAULT_MAX_AGE_DAYS if args.max_age_days is None else args.max_age_days
     return {
@@ -143,7 +144,7 @@ def _territory_options(args: argparse.Namespace) -> dict[str, object]:
 
 
 def snapshot_collection(snapshot: object) -> dict[str, object]:
-    """GeoJSON FeatureCollection of a :class:`geo.control.ControlSnapshot`'s areas and fronts."""
+    """GeoJSON FeatureCollection of a :class:`geo.territory.ControlSnapshot`'s areas and fronts."""
     areas = snapshot.areas.assign(kind="area").to_geo_dict(na="null", drop_id=True)
     fronts = snapshot.frontlines.assign(kind="frontline").to_geo_dict(na="null", drop_id=True)
     return {
@@ -154,7 +155,7 @@ def snapshot_collection(snapshot: object) -> dict[str, object]:
 
 
 def _run_control(args: argparse.Namespace) -> int:
-    from geo.control import control_snapshot
+    from geo.territory import control_snapshot
 
     atlas = load_data(args.data)
     snapshot = control_snapshot(
@@ -179,7 +180,7 @@ def _plain(value: object) -> object:
 
 
 def report_dict(report: object) -> dict[str, object]:
-    """The JSON form of a :class:`geo.change.ChangeReport`."""
+    """The JSON form of a :class:`geo.territory.change.ChangeReport`."""
     records = {
         key: [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
         for key, frame in (("factions", report.factions), ("changed_hands", report.changed_hands))
@@ -190,7 +191,7 @@ def report_dict(report: object) -> dict[str, object]:
 
 
 def report_table(report: object) -> str:
-    """A plain-text table of a :class:`geo.change.ChangeReport`."""
+    """A plain-text table of a :class:`geo.territory.change.ChangeReport`."""
     lines = [f"Control change {report.start.date()} -> {report.end.date()}", ""]
     lines.append(f"{'faction':<12}{'gained_km2':>12}{'lost_km2':>12}{'net_km2':>12}")
     for row in report.factions.itertuples():
@@ -210,7 +211,7 @@ def report_table(report: object) -> str:
 
 
 def _run_change(args: argparse.Namespace) -> int:
-    from geo.control import change_between
+    from geo.territory import change_between
 
     atlas = load_data(args.data)
     report = change_between(

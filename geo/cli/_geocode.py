@@ -68,18 +68,18 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _geocoder(args: argparse.Namespace) -> Any:
-    from geo.gazetteer import default_cache_dir, load_gazetteer
-    from geo.geocode import Geocoder
+    from geo.places.gazetteer import load_gazetteer
+    from geo.places.geocode import Geocoder
 
     online = None
     if args.online:
-        from geo.online import OnlineGeocoder
+        from geo.places.online import OnlineGeocoder, default_cache_path
 
         online = OnlineGeocoder(
             provider=args.provider,
             domain=args.online_domain,
             scheme=args.online_scheme,
-            cache_path=args.online_cache or default_cache_dir() / "online-geocode.sqlite",
+            cache_path=args.online_cache or default_cache_path(),
         )
     return Geocoder(load_gazetteer(data_dir=args.data), online=online)
 

@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from geo.geoparse import ParsedArticle
+    from geo.text import ParsedArticle
 
 __all__ = ["register"]
 
@@ -45,8 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _read(name: str) -> str:
     """The article's text: UTF-8 with or without BOM (offsets count from after the BOM)."""
-    from geo._textio import decode_text
     from geo.errors import DataFileError
+    from geo.io.decode import decode_text
 
     try:
         if name == "-":
@@ -96,7 +96,7 @@ def _summary(name: str, parsed: ParsedArticle, out: TextIO) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from geo.errors import GeoError
-    from geo.geoparse import ArticleParser
+    from geo.text import ArticleParser
 
     parser = ArticleParser()
     status = 0

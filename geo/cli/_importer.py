@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from geo.annotations import EVENT_INPUT_COLUMNS, read_factions_file
-    from geo.importers import import_acled, import_ucdp
+    from geo.annotations.importers import import_acled, import_ucdp
 
     factions, faction_issues = read_factions_file(args.data / "factions.csv")
     for issue in faction_issues:
@@ -76,7 +76,7 @@ def _write(events: object, out: Path) -> None:
         return
     import geopandas as gpd
 
-    from geo.formats import write_table
+    from geo.io.formats import write_table
 
     gdf = gpd.GeoDataFrame(
         events, geometry=gpd.points_from_xy(events["lon"], events["lat"]), crs="EPSG:4326"

@@ -53,17 +53,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _crossings(data_dir: Path, control: object, date: object) -> object:
-    import pandas as pd
-
-    from geo.borders import border_crossings
+    from geo.places.gazetteer import read_places_table
+    from geo.territory.crossings import border_crossings
 
     places_csv = data_dir / "places.csv"
     if not places_csv.is_file():
         return None
-    places = pd.read_csv(places_csv, dtype="str", keep_default_na=False)
-    for column in ("lat", "lon"):
-        places[column] = pd.to_numeric(places[column], errors="coerce")
-    return border_crossings(places, control, date=date)
+    return border_crossings(read_places_table(places_csv), control, date=date)
 
 
 def _check_choices(option: str, given: list[str] | None, known: list[str]) -> None:
@@ -77,12 +73,12 @@ def _check_choices(option: str, given: list[str] | None, known: list[str]) -> No
 def _run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from geo._schema import ACLED_TAXONOMY
-    from geo.assets import standalone_html
     from geo.borders import border_lines
-    from geo.control import control_snapshot
-    from geo.filters import filter_events
-    from geo.mapping import build_map, offline_from_env
+    from geo.maps.assets import standalone_html
+    from geo.maps.build import build_map, offline_from_env
+    from geo.schema import ACLED_TAXONOMY
+    from geo.territory import control_snapshot
+    from geo.view.filters import filter_events
 
     if args.start and args.end and args.start > args.end:
         raise ConfigError(f"--start {args.start} is after --end {args.end}")

@@ -43,8 +43,8 @@ def _run(args: argparse.Namespace) -> int:
     issues = list(ann.issues)
     unresolved = 0
     if not args.no_geocode:
-        from geo.geocode import load_geocoder
-        from geo.join import join_annotations
+        from geo.atlas.join import join_annotations
+        from geo.places.geocode import load_geocoder
 
         atlas = join_annotations(ann, geocoder=load_geocoder(data_dir=data_dir))
         issues = list(atlas.issues)

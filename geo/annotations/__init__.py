@@ -1,0 +1,150 @@
+"""Annotation schemas (factions, events, control, control areas) and their strict validation.
+
+Input problems are not exceptions: every bad cell becomes an :class:`Issue`
+(``file:row: reason``, showing the bad value) and the valid rows still load. Rows with an
+``error`` are left out of the tables; ``warning`` rows load (formula-like text is
+neutralised, a faction alias is replaced by its id...). Validation is vectorised.
+
+Files (``data/``; coordinate order is always a ``lat`` and a ``lon`` column, WGS84):
+
+- ``factions.csv``: ``id,name,aliases,colour,description`` (aliases ``;``-separated).
+- ``events.csv``: ``id,date,end_date,date_precision,place,lat,lon,faction,faction2,event_type,
+  sub_event_type,description,source,source_url,confidence`` plus optional ``geo_precision``
+  (a source's code such as ``acled:2`` or ``ucdp:4``, written by :mod:`geo.annotations.importers`).
+- ``control.csv``: ``place,faction,valid_from,status,confidence,source,note,lat,lon``.
+- ``control_areas.geojson`` (optional): Polygon/MultiPolygon features with ``faction,
+  valid_from, valid_to, source, confidence, note``.
+
+The event and control frames keep a ``row`` column (the spreadsheet row, header = 1) so
+that later stages can point at the line a problem came from.
+
+This module holds the :class:`Annotations` bundle and :func:`load_annotations`; the work is
+done in small modules whose public names are re-exported here: :mod:`geo.schema` (column
+lists, taxonomy), :mod:`geo.annotations.factions` (factions table, actor matching), :mod:`geo.annotations._checks`
+(the shared column checks), :mod:`geo.annotations.records` (events and control),
+:mod:`geo.annotations.areas` (control polygons) and :mod:`geo.annotations.uploads` (uploaded files).
+
+>>> import pandas as pd
+>>> factions = pd.DataFrame({"id": ["hts"], "name": ["Hayat Tahrir al-Sham"],
+...     "aliases": ["HTS;Tahrir al-Sham"], "colour": ["#0072b2"], "description": [""]})
+>>> faction_for_actor("tahrir  al sham", factions)
+'hts'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from geo.annotations.areas import empty_areas, read_areas_bytes
+from geo.annotations.factions import faction_for_actor, read_factions_file
+from geo.annotations.records import (
+    read_control_bytes,
+    read_control_file,
+    read_events_bytes,
+    read_events_file,
+    validate_control,
+    validate_events,
+)
+from geo.annotations.uploads import UPLOAD_MAX_BYTES, UploadKind, parse_upload
+from geo.errors import DataFileError
+from geo.io.tabular import Issue, read_bytes
+from geo.schema import (
+    ACLED_TAXONOMY,
+    AREA_COLUMNS,
+    CONTROL_COLUMNS,
+    CONTROL_STATUSES,
+    DATE_PRECISIONS,
+    EVENT_COLUMNS,
+    EVENT_INPUT_COLUMNS,
+    FACTION_COLUMNS,
+    REGION_BBOX,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "ACLED_TAXONOMY",
+    "AREA_COLUMNS",
+    "CONTROL_COLUMNS",
+    "CONTROL_STATUSES",
+    "DATE_PRECISIONS",
+    "EVENT_COLUMNS",
+    "EVENT_INPUT_COLUMNS",
+    "FACTION_COLUMNS",
+    "REGION_BBOX",
+    "UPLOAD_MAX_BYTES",
+    "Annotations",
+    "Issue",
+    "UploadKind",
+    "faction_for_actor",
+    "load_annotations",
+    "parse_upload",
+    "read_areas_bytes",
+    "read_control_bytes",
+    "read_control_file",
+    "read_events_bytes",
+    "read_events_file",
+    "read_factions_file",
+    "validate_control",
+    "validate_events",
+]
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """Validated annotation tables, before places are joined to coordinates.
+
+    ``events`` and ``control`` are DataFrames with ``row`` plus their schema columns (dates
+    ``datetime64[ns]``, ``lat``/``lon``/``confidence`` floats, NaN when absent); ``areas`` is
+    a GeoDataFrame (EPSG:4326) of control polygons; ``issues`` lists every problem found.
+    """
+
+    factions: pd.DataFrame
+    events: pd.DataFrame
+    control: pd.DataFrame
+    areas: gpd.GeoDataFrame
+    issues: tuple[Issue, ...]
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        """The issues of severity ``error``."""
+        return tuple(i for i in self.issues if i.severity == "error")
+
+
+def load_annotations(data_dir: Path | str, *, max_field_chars: int = 2000) -> Annotations:
+    """Load and validate ``factions.csv``, ``events.csv``, ``control.csv`` and areas.
+
+    Never raises for bad content: every problem is in ``issues``. A missing
+    ``control_areas.geojson`` is fine (it is optional).
+
+    >>> ann = load_annotations("/nonexistent")
+    >>> [str(i) for i in ann.issues][:1]
+    ['factions.csv: cannot read file (No such file or directory)']
+    """
+    data_dir = Path(data_dir)
+    factions, issues = read_factions_file(data_dir / "factions.csv")
+    events, more = read_events_file(
+        data_dir / "events.csv", factions=factions, max_field_chars=max_field_chars
+    )
+    issues += more
+    control, more = read_control_file(
+        data_dir / "control.csv", factions=factions, max_field_chars=max_field_chars
+    )
+    issues += more
+    areas_path = data_dir / "control_areas.geojson"
+    if areas_path.exists():
+        try:
+            areas, more = read_areas_bytes(
+                read_bytes(areas_path), name=areas_path.name, factions=factions
+            )
+        except DataFileError as err:
+            areas, more = empty_areas(), [Issue(areas_path.name, None, str(err))]
+        issues += more
+    else:
+        areas = empty_areas()
+    return Annotations(factions, events, control, areas, tuple(issues))

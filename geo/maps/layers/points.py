@@ -1,0 +1,354 @@
+"""Point layers: events (one compact element, or hexagon bins above ``max_points``) and crossings.
+
+Events travel to the browser columnar: coordinates as integers (1e-4 degree, about 11 m),
+every text column as integer codes into a table of its unique strings, and one icon code into
+a small table of (glyph, colour, border) combinations. Markers are created client-side.
+
+>>> import pandas as pd
+>>> ev = pd.DataFrame({"lat": [34.45], "lon": [40.92], "faction": ["sdf"],
+...                    "event_type": ["Battles"], "description": ["<b>x</b>"]})
+>>> layer = event_layer(ev, factions=None)
+>>> layer.layer_name
+'Events (1)'
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+import folium
+import numpy as np
+import pandas as pd
+
+from geo.errors import DataFileError
+from geo.maps.elements import HexBinLayer, PointSymbols
+from geo.maps.hexbins import count_by, default_hex_size, hex_bins
+from geo.maps.layers.style import FactionStyle, event_glyph, faction_styles
+
+__all__ = [
+    "COUNT_RAMP",
+    "FINE_ZOOM_PX",
+    "MAX_FINE_CELLS",
+    "crossing_layer",
+    "event_layer",
+    "event_payload",
+    "hexbin_payload",
+    "unique_values",
+]
+
+logger = logging.getLogger(__name__)
+
+_SCALE = 10_000  # coordinates travel as round(deg * 1e4)
+_UNKNOWN = FactionStyle(id="", name="Unknown", colour="#777777", dash="", border="solid")
+#: Sequential, colour-blind safe ramp (viridis) for hexagon counts, few -> many.
+COUNT_RAMP: tuple[str, ...] = ("#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154")
+#: Fine hexagons appear from the zoom at which they are this many pixels wide.
+FINE_ZOOM_PX = 22
+#: Above this many fine cells, only the coarse level is drawn (keeps the page light).
+MAX_FINE_CELLS = 12_000
+_STATUS_COLOURS = {"open": "#009E73", "closed": "#D55E00", "unknown": "#777777"}
+
+
+def unique_values(frame: pd.DataFrame, column: str) -> list[str]:
+    """The distinct non-empty values of ``frame[column]`` as strings (``[]`` if no column).
+
+    >>> unique_values(pd.DataFrame({"f": ["a", None, "a", ""]}), "f")
+    ['a']
+    """
+    if column not in frame:
+        return []
+    values = pd.unique(frame[column].dropna())  # unique first: cheap on a million rows
+    return [text for text in (str(v).strip() for v in values) if text]
+
+
+def _coded(values: pd.Series) -> dict[str, list]:
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return {"codes": codes.tolist(), "values": [str(u) for u in uniques]}
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame:
+        return pd.Series(pd.NA, index=frame.index, dtype="str")
+    return frame[column].astype("str").str.strip().replace("", pd.NA)
+
+
+def _percent(frame: pd.DataFrame, column: str) -> dict[str, list]:
+    if column not in frame:
+        return {"codes": [-1] * len(frame), "values": []}
+    codes, uniques = pd.factorize((pd.to_numeric(frame[column], errors="coerce") * 100).round())
+    return {"codes": codes.tolist(), "values": [f"{int(u)} %" for u in uniques]}
+
+
+def _latlon(frame: pd.DataFrame, what: str) -> tuple[np.ndarray, np.ndarray]:
+    if "lat" in frame and "lon" in frame:
+        return (
+            pd.to_numeric(frame["lat"], errors="coerce").to_numpy(float),
+            pd.to_numeric(frame["lon"], errors="coerce").to_numpy(float),
+        )
+    if "geometry" in frame:
+        geometry = frame.geometry
+        return geometry.y.to_numpy(float), geometry.x.to_numpy(float)  # shapely x is lon
+    raise DataFileError(f"{what} have neither lat/lon columns nor a geometry")
+
+
+def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame:
+        return pd.Series(pd.NA, index=frame.index, dtype="str")
+    codes, uniques = pd.factorize(pd.to_datetime(frame[column], errors="coerce"))
+    labels = pd.Index(uniques).strftime("%Y-%m-%d").astype("str")
+    table = np.append(np.asarray(labels, dtype=object), None)  # code -1 (no date) -> None
+    return pd.Series(table[codes], index=frame.index, dtype="str")
+
+
+def _icon_table(
+    faction: pd.Series, event_type: pd.Series, styles: Mapping[str, FactionStyle]
+) -> tuple[list[int], list[dict[str, str]]]:
+    glyph_codes, type_values = pd.factorize(event_type.fillna(""))
+    glyphs = [event_glyph(t) for t in type_values]
+    fac_codes, fac_values = pd.factorize(faction.fillna(""))
+    key = fac_codes.astype(np.int64) * max(len(glyphs), 1) + glyph_codes
+    icon_codes, keys = pd.factorize(key)
+    icons = []
+    for k in keys.tolist():
+        style = styles.get(str(fac_values[k // max(len(glyphs), 1)]), _UNKNOWN)
+        icons.append(
+            {
+                "glyph": glyphs[k % max(len(glyphs), 1)],
+                "colour": style.colour,
+                "border": style.border,
+            }
+        )
+    return icon_codes.tolist(), icons
+
+
+def event_payload(events: pd.DataFrame, *, styles: Mapping[str, FactionStyle]) -> dict:
+    """The columnar payload of :class:`geo.maps.elements.PointSymbols` for ``events``.
+
+    Rows must have finite coordinates (see :func:`event_layer`, which drops and reports the
+    others). Source links are kept only when they are ``http(s)://`` URLs.
+
+    >>> ev = pd.DataFrame({"lat": [35.0], "lon": [40.0], "faction": ["x"], "event_type": ["Riots"]})
+    >>> p = event_payload(ev, styles={})
+    >>> p["lat"], p["icons"][0]["glyph"]
+    ([350000], 'fa-fire')
+    """
+    lat, lon = _latlon(events, "events")
+    faction = _text(events, "faction")
+    faction2 = _text(events, "faction2")
+    names = {fid: style.name for fid, style in styles.items()}
+    name1 = faction.map(names).astype("str").fillna(faction)
+    name2 = faction2.map(names).astype("str").fillna(faction2)
+    both = name1.fillna("Unknown").where(name2.isna(), name1.fillna("Unknown") + " vs " + name2)
+    event_type = _text(events, "event_type")
+    date = _dates(events, "date")
+    end = _dates(events, "end_date")
+    end = end.where(end != date)
+    place = _text(events, "place")
+    url = _text(events, "source_url")
+    url = url.where(url.str.match(r"(?i)https?://", na=False))
+    icon_codes, icons = _icon_table(faction, event_type, styles)
+    tip = date.fillna("") + " · " + place.fillna("?") + " · " + event_type.fillna("event")
+
+    return {
+        "scale": _SCALE,
+        "lat": np.rint(lat * _SCALE).astype(np.int64).tolist(),
+        "lon": np.rint(lon * _SCALE).astype(np.int64).tolist(),
+        "icon": icon_codes,
+        "icons": icons,
+        "title": _coded(event_type.fillna("Event")),
+        "tip": _coded(tip),
+        "fields": [
+            {"label": "Date", **_coded(date)},
+            {"label": "Until", **_coded(end)},
+            {"label": "Place", **_coded(place)},
+            {"label": "Country", **_coded(_text(events, "country"))},
+            {"label": "Factions", **_coded(both)},
+            {"label": "Sub-type", **_coded(_text(events, "sub_event_type"))},
+            {"label": "Description", **_coded(_text(events, "description"))},
+            {"label": "Confidence", **_percent(events, "confidence")},
+            {"label": "Location confidence", **_percent(events, "geo_confidence")},
+        ],
+        "link": {"text": _coded(_text(events, "source")), "url": _coded(url)},
+    }
+
+
+def hexbin_payload(
+    events: pd.DataFrame,
+    *,
+    styles: Mapping[str, FactionStyle],
+    size_m: float | None = None,
+    edges: Sequence[int] | None = None,
+    zoom_range: tuple[int, int] = (0, 99),
+) -> dict:
+    """The payload of :class:`geo.maps.elements.HexBinLayer`: counts per cell, faction and type.
+
+    ``edges`` are the count class limits (default: from these counts); ``zoom_range`` the
+    zooms (from inclusive, to exclusive) at which the cells are shown.
+
+    >>> ev = pd.DataFrame({"lat": [35.0, 35.0], "lon": [40.0, 40.0], "faction": ["a", "b"],
+    ...                    "event_type": ["Battles", "Battles"]})
+    >>> p = hexbin_payload(ev, styles={})
+    >>> p["count"], p["by"][0]["values"], p["by"][0]["counts"]
+    ([2], ['a', 'b'], [1, 1])
+    """
+    lat, lon = _latlon(events, "events")
+    bins = hex_bins(lat=lat, lon=lon, size_m=size_m)
+    by = []
+    for label, column in (("By faction", "faction"), ("By event type", "event_type")):
+        if column in events:
+            # factorize the column as it is (categoricals stay cheap at a million rows)
+            codes, found = pd.factorize(events[column])
+            uniques = [str(u) for u in found]
+        else:
+            codes, uniques = np.full(len(events), -1, dtype=np.int64), []
+        missing = codes < 0
+        if missing.any():
+            codes = np.where(missing, len(uniques), codes)
+            uniques = [*uniques, "unknown"]
+        if column == "faction":
+            uniques = [styles[u].name if u in styles else u for u in uniques]
+        sparse = count_by(bins, codes, n_codes=len(uniques))
+        by.append(
+            {
+                "label": label,
+                "values": [str(u) for u in uniques],
+                "offsets": sparse.offsets.tolist(),
+                "codes": sparse.codes.tolist(),
+                "counts": sparse.counts.tolist(),
+            }
+        )
+    edges = _count_edges(bins.count) if edges is None else np.asarray(edges, dtype=int)
+    cls = np.clip(np.searchsorted(edges[1:-1], bins.count, side="right"), 0, len(COUNT_RAMP) - 1)
+    return {
+        "x": np.round(bins.x, 1).tolist(),
+        "y": np.round(bins.y, 1).tolist(),
+        "size": bins.size_m,
+        "count": bins.count.tolist(),
+        "cls": cls.tolist(),
+        "ramp": list(COUNT_RAMP),
+        "edges": edges.tolist(),
+        "by": by,
+        "minZoom": int(zoom_range[0]),
+        "maxZoom": int(zoom_range[1]),
+    }
+
+
+def _hex_levels(events: pd.DataFrame, *, styles: Mapping[str, FactionStyle]) -> list[dict]:
+    """Coarse hexagons when zoomed out, cells a third as wide from :data:`FINE_ZOOM_PX` up.
+
+    Both levels share the coarse level's count classes, so one legend fits both. The fine
+    level is left out when it would have more than :data:`MAX_FINE_CELLS` cells.
+    """
+    lat, lon = _latlon(events, "events")
+    coarse_size = default_hex_size(lat=lat, lon=lon)
+    fine_size = coarse_size / 3
+    # Zoom at which a fine cell is FINE_ZOOM_PX wide (156543 m/px at zoom 0 in Web Mercator).
+    switch = int(np.ceil(np.log2(FINE_ZOOM_PX * 156_543.03 / (2 * fine_size))))
+    coarse = hexbin_payload(events, styles=styles, size_m=coarse_size, zoom_range=(0, switch))
+    fine = hexbin_payload(
+        events, styles=styles, size_m=fine_size, edges=coarse["edges"], zoom_range=(switch, 99)
+    )
+    if len(fine["count"]) > MAX_FINE_CELLS:
+        logger.info("%d fine hexagons is too many; coarse cells at every zoom", len(fine["count"]))
+        coarse["maxZoom"] = 99
+        return [coarse]
+    return [coarse, fine]
+
+
+def _count_edges(count: np.ndarray) -> np.ndarray:
+    top = int(count.max()) if len(count) else 1
+    return np.unique(np.ceil(np.geomspace(1, max(top, 2), len(COUNT_RAMP) + 1)).astype(int))
+
+
+def event_layer(
+    events: pd.DataFrame,
+    *,
+    factions: pd.DataFrame | None,
+    max_points: int = 20_000,
+    cluster: bool = True,
+    name: str = "Events",
+) -> folium.FeatureGroup:
+    """Events as one compact layer: a marker per event, or hexagon bins above ``max_points``.
+
+    Parameters
+    ----------
+    events : DataFrame
+        The ``events`` table (ARCHITECTURE.md); ``lat``/``lon`` (or a geometry) required.
+        Rows without finite coordinates cannot be drawn: they are left out, logged, and
+        counted in the layer name.
+    factions : DataFrame or None
+        The ``factions`` table, for names and colours.
+    max_points : int
+        Above this many events, draw counts per hexagon instead of single markers.
+    cluster : bool
+        Cluster single markers (Leaflet.markercluster).
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Named ``"Events (n)"`` (or ``"Events (n, in hexagons)"``).
+    """
+    lat, lon = _latlon(events, "events")
+    ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    dropped = int((~ok).sum())
+    if dropped:
+        ids = events["id"][~ok].head(5).tolist() if "id" in events else []
+        logger.warning("%d events have no usable coordinates and are not drawn: %s", dropped, ids)
+        events = events[ok]
+    styles = faction_styles(
+        factions, extra_ids=unique_values(events, "faction") + unique_values(events, "faction2")
+    )
+    suffix = f", {dropped:,} without coordinates" if dropped else ""
+    if len(events) > max_points:
+        group = folium.FeatureGroup(name=f"{name} ({len(events):,}, in hexagons{suffix})")
+        for payload in _hex_levels(events, styles=styles):
+            HexBinLayer(payload).add_to(group)
+    else:
+        group = folium.FeatureGroup(name=f"{name} ({len(events):,}{suffix})")
+        PointSymbols(event_payload(events, styles=styles), cluster=cluster).add_to(group)
+    return group
+
+
+def crossing_layer(
+    crossings: pd.DataFrame, *, factions: pd.DataFrame | None, name: str = "Border crossings"
+) -> folium.FeatureGroup:
+    """Border crossings as barrier icons coloured by status, with name, status and holder.
+
+    Parameters
+    ----------
+    crossings : DataFrame
+        ``name, status, held_by`` and ``lat``/``lon`` or a point geometry (as returned by
+        :func:`geo.borders.border_crossings`).
+
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"name": ["Al-Qaim"], "status": ["closed"], "held_by": [None],
+    ...                   "lat": [34.38], "lon": [41.01]})
+    >>> crossing_layer(c, factions=None).layer_name
+    'Border crossings'
+    """
+    lat, lon = _latlon(crossings, "crossings")
+    status = _text(crossings, "status").str.lower().fillna("unknown")
+    held = _text(crossings, "held_by")
+    styles = faction_styles(factions, extra_ids=held.dropna().unique().tolist())
+    holder = held.map({k: s.name for k, s in styles.items()}).astype("str").fillna(held)
+    colour_codes, colour_values = pd.factorize(status.map(_STATUS_COLOURS).fillna("#777777"))
+    payload = {
+        "scale": _SCALE,
+        "lat": np.rint(lat * _SCALE).astype(np.int64).tolist(),
+        "lon": np.rint(lon * _SCALE).astype(np.int64).tolist(),
+        "icon": colour_codes.tolist(),
+        "icons": [
+            {"glyph": "fa-road-barrier", "colour": c, "border": "solid"} for c in colour_values
+        ],
+        "title": _coded(_text(crossings, "name").fillna("Border crossing")),
+        "tip": _coded(_text(crossings, "name").fillna("Border crossing") + " (" + status + ")"),
+        "fields": [
+            {"label": "Status", **_coded(status)},
+            {"label": "Held by", **_coded(holder)},
+        ],
+        "link": None,
+    }
+    group = folium.FeatureGroup(name=name)
+    PointSymbols(payload, cluster=False).add_to(group)
+    return group
