@@ -22,6 +22,7 @@ from geo.atlas.cache import fingerprint
 from geo.atlas.join import AtlasData
 from geo.atlas.load import load_atlas
 from geo.places.geocode import load_geocoder
+from geo.territory.claims import TerritoryOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -251,7 +252,7 @@ def test_old_entries_are_pruned_to_the_last_four(tmp_path: Path) -> None:
 def _snapshot_of(atlas: AtlasData, day: pd.Timestamp):
     from geo.territory import control_snapshot
 
-    return control_snapshot(atlas.control, date=day, polygons=atlas.areas)
+    return control_snapshot(atlas.control, date=day, options=TerritoryOptions(polygons=atlas.areas))
 
 
 def assert_snapshot_equal(got, want) -> None:

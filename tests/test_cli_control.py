@@ -14,6 +14,7 @@ import pytest
 from geo.cli import main
 from geo.cli._control import report_dict, report_table
 from geo.territory import change_between
+from geo.territory.claims import TerritoryOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -150,7 +151,9 @@ def test_change_report_json_turns_a_first_claim_into_a_null_from_faction():
         geometry=gpd.points_from_xy([38.3, 38.5], [34.8, 34.8]),
         crs="EPSG:4326",
     )
-    report = change_between(control, "2024-11-15", "2024-12-05", radius_km=10)
+    report = change_between(
+        control, "2024-11-15", "2024-12-05", options=TerritoryOptions(radius_km=10)
+    )
     as_json = json.loads(json.dumps(report_dict(report)))
     assert as_json["changed_hands"] == [
         {"place": "B", "date": "2024-12-01", "from_faction": None, "to_faction": "y",

@@ -12,6 +12,7 @@ from shapely.ops import nearest_points
 
 from geo.borders import EQUAL_AREA_CRS, border_lines
 from geo.territory import ControlSnapshot, change_between, control_snapshot
+from geo.territory.claims import TerritoryOptions
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 # (lat, lon) of the places the checks name.
@@ -31,7 +32,9 @@ def atlas():
 @pytest.fixture(scope="module")
 def snapshots(atlas) -> dict[str, ControlSnapshot]:
     return {
-        day: control_snapshot(atlas.control, date=day, polygons=atlas.areas)
+        day: control_snapshot(
+            atlas.control, date=day, options=TerritoryOptions(polygons=atlas.areas)
+        )
         for day in ("2024-11-26", "2024-12-03", "2024-12-09")
     }
 
@@ -113,7 +116,9 @@ def test_bundled_areas_fit_inside_syria_and_iraq_and_are_measured_in_km2(snapsho
 
 
 def test_between_26_november_and_9_december_the_government_loses_everything_it_held(atlas):
-    report = change_between(atlas.control, "2024-11-26", "2024-12-09", polygons=atlas.areas)
+    report = change_between(
+        atlas.control, "2024-11-26", "2024-12-09", options=TerritoryOptions(polygons=atlas.areas)
+    )
     table = report.factions.set_index("faction")
     assert table.loc["gov", "gained_km2"] == pytest.approx(0.0, abs=1.0)
     assert table.loc["gov", "net_km2"] == pytest.approx(-table.loc["gov", "lost_km2"], rel=1e-6)

@@ -30,6 +30,7 @@ from geo.territory import (
     frontlines,
 )
 from geo.territory.cells import clip_shapes
+from geo.territory.claims import TerritoryOptions
 
 GEOD = pyproj.Geod(ellps="WGS84")
 # The cells' circles are 64-gons: their area is this fraction of the true circle's.
@@ -95,7 +96,7 @@ def test_two_places_split_the_ground_along_their_bisector_with_the_chord_length(
         ("West", "x", "2024-11-20", 34.8, 38.4),
         ("East", "y", "2024-11-20", 34.8, 38.6),
     )
-    snap = control_snapshot(control, date="2024-11-25", radius_km=radius)
+    snap = control_snapshot(control, date="2024-11-25", options=TerritoryOptions(radius_km=radius))
     half = km(34.8, 38.4, 34.8, 38.6) / 2
     chord = 2 * math.sqrt(radius**2 - half**2)
     cap = radius**2 * math.acos(half / radius) - half * math.sqrt(radius**2 - half**2)
@@ -120,7 +121,9 @@ def test_two_factions_splitting_a_square_meet_along_the_split_line():
         for lon in lons
     ]
     radius = 8.0
-    snap = control_snapshot(claims(*rows), date="2024-11-21", radius_km=radius)
+    snap = control_snapshot(
+        claims(*rows), date="2024-11-21", options=TerritoryOptions(radius_km=radius)
+    )
     half_gap = km(34.55, 37.95, 34.55, 38.05) / 2
     overhang = math.sqrt(radius**2 - half_gap**2)  # the bisector beyond the outer rows
     expected = km(34.55, 38.0, 35.45, 38.0) + 2 * overhang
@@ -137,8 +140,11 @@ def test_two_factions_splitting_a_square_meet_along_the_split_line():
 
 
 def test_a_single_place_claims_a_disc_of_the_radius_measured_in_km2_not_degrees():
-    areas = control_areas(claims(("Lone", "x", "2024-11-20", 34.8, 38.5)), date="2024-11-21",
-                          radius_km=10)  # fmt: skip
+    areas = control_areas(
+        claims(("Lone", "x", "2024-11-20", 34.8, 38.5)),
+        date="2024-11-21",
+        options=TerritoryOptions(radius_km=10),
+    )
     assert areas.crs.to_epsg() == 4326
     assert areas["area_km2"].iloc[0] == pytest.approx(math.pi * 100 * POLYGON_FACTOR, rel=0.005)
     assert areas.geometry.iloc[0].area < 0.1  # square degrees would be tiny
@@ -146,7 +152,7 @@ def test_a_single_place_claims_a_disc_of_the_radius_measured_in_km2_not_degrees(
 
 def test_empty_desert_beyond_the_radius_is_not_claimed():
     control = claims(("A", "x", "2024-11-20", 34.8, 38.0), ("B", "y", "2024-11-20", 34.8, 39.0))
-    snap = control_snapshot(control, date="2024-11-21", radius_km=20)
+    snap = control_snapshot(control, date="2024-11-21", options=TerritoryOptions(radius_km=20))
     assert snap.frontlines.empty  # 91 km apart: the two discs never meet
     assert not faction_geometry(snap.areas, "x").contains(shapely.Point(38.5, 34.8))
 
@@ -162,7 +168,9 @@ HANDOVER = claims(
 
 
 def test_a_place_changing_hands_moves_its_ground_from_the_loser_to_the_winner():
-    report = change_between(HANDOVER, "2024-11-15", "2024-12-05", radius_km=15)
+    report = change_between(
+        HANDOVER, "2024-11-15", "2024-12-05", options=TerritoryOptions(radius_km=15)
+    )
     table = report.factions.set_index("faction")
     lost_by_x, gained_by_y = table.loc["x", "lost_km2"], table.loc["y", "gained_km2"]
     assert lost_by_x > 100
@@ -170,8 +178,8 @@ def test_a_place_changing_hands_moves_its_ground_from_the_loser_to_the_winner():
     assert table.loc["x", "gained_km2"] == pytest.approx(0, abs=1e-6)
     assert table.loc["y", "lost_km2"] == pytest.approx(0, abs=1e-6)
     assert table.loc["x", "net_km2"] == pytest.approx(-lost_by_x, rel=1e-6)
-    before = control_areas(HANDOVER, date="2024-11-15", radius_km=15)
-    after = control_areas(HANDOVER, date="2024-12-05", radius_km=15)
+    before = control_areas(HANDOVER, date="2024-11-15", options=TerritoryOptions(radius_km=15))
+    after = control_areas(HANDOVER, date="2024-12-05", options=TerritoryOptions(radius_km=15))
     assert table.loc["x", "net_km2"] == pytest.approx(area_of(after, "x") - area_of(before, "x"),
                                                       rel=1e-4)  # fmt: skip
 
@@ -188,7 +196,9 @@ def test_a_place_changing_hands_moves_its_ground_from_the_loser_to_the_winner():
 
 
 def test_a_transfer_after_the_end_date_is_not_counted():
-    report = change_between(HANDOVER, "2024-11-15", "2024-11-30", radius_km=15)
+    report = change_between(
+        HANDOVER, "2024-11-15", "2024-11-30", options=TerritoryOptions(radius_km=15)
+    )
     assert report.changed_hands.empty
     assert report.polygons.empty
     assert report.factions[["gained_km2", "lost_km2"]].abs().to_numpy().max() < 1e-6
@@ -208,7 +218,9 @@ def test_gains_minus_losses_equal_the_net_change_and_the_total_ground_is_kept(be
     positions = [(34.7 + 0.1 * (i % 2), 38.2 + 0.1 * i) for i in range(6)]
     rows = [(f"p{i}", before[i], "2024-11-01", *positions[i]) for i in range(6)]
     rows += [(f"p{i}", after[i], "2024-12-01", *positions[i]) for i in range(6)]
-    report = change_between(claims(*rows), "2024-11-10", "2024-12-02", radius_km=12)
+    report = change_between(
+        claims(*rows), "2024-11-10", "2024-12-02", options=TerritoryOptions(radius_km=12)
+    )
     table = report.factions
     assert np.allclose(table["gained_km2"] - table["lost_km2"], table["net_km2"], atol=0.01)
     assert abs(table["net_km2"].sum()) < 0.01
@@ -221,23 +233,29 @@ def test_gains_minus_losses_equal_the_net_change_and_the_total_ground_is_kept(be
 
 def test_a_claim_older_than_max_age_days_is_marked_uncertain_not_dropped():
     control = claims(("Old", "x", "2024-08-01", 34.8, 38.3), ("New", "y", "2024-11-20", 34.8, 38.7))
-    areas = control_areas(control, date="2024-12-01", radius_km=10, max_age_days=60)
+    areas = control_areas(
+        control, date="2024-12-01", options=TerritoryOptions(radius_km=10, max_age_days=60)
+    )
     assert areas[["faction", "uncertain"]].values.tolist() == [["x", True], ["y", False]]
     assert area_of(areas, "x") == pytest.approx(area_of(areas, "y"), rel=0.01)
-    never = control_areas(control, date="2024-12-01", radius_km=10, max_age_days=None)
+    never = control_areas(
+        control, date="2024-12-01", options=TerritoryOptions(radius_km=10, max_age_days=None)
+    )
     assert not never["uncertain"].any()
 
 
 @pytest.mark.parametrize("status", ["contested", "besieged"])
 def test_contested_and_besieged_places_are_uncertain_ground(status):
     control = claims(("Town", "x", "2024-11-30", 34.8, 38.5, status))
-    areas = control_areas(control, date="2024-12-01", radius_km=10)
+    areas = control_areas(control, date="2024-12-01", options=TerritoryOptions(radius_km=10))
     assert areas["uncertain"].tolist() == [True]
 
 
 def test_certain_and_uncertain_ground_of_one_faction_are_separate_rows():
     control = claims(("Old", "x", "2024-06-01", 34.8, 38.3), ("New", "x", "2024-11-20", 34.8, 38.5))
-    areas = control_areas(control, date="2024-12-01", radius_km=10, max_age_days=30)
+    areas = control_areas(
+        control, date="2024-12-01", options=TerritoryOptions(radius_km=10, max_age_days=30)
+    )
     assert areas[["faction", "uncertain"]].values.tolist() == [["x", False], ["x", True]]
     # Ground of one faction is never a frontline, whatever its certainty.
     assert frontlines(areas).empty
@@ -257,8 +275,10 @@ POCKET = shapely.box(38.35, 34.75, 38.45, 34.85)
 
 def test_an_explicit_polygon_overrides_the_derived_territory_it_covers():
     pocket = polygons(("z", "2024-11-20", "2024-11-30", POCKET))
-    plain = control_areas(GRID, date="2024-11-25", radius_km=10)
-    overridden = control_areas(GRID, date="2024-11-25", radius_km=10, polygons=pocket)
+    plain = control_areas(GRID, date="2024-11-25", options=TerritoryOptions(radius_km=10))
+    overridden = control_areas(
+        GRID, date="2024-11-25", options=TerritoryOptions(radius_km=10, polygons=pocket)
+    )
     pocket_km2 = projected_area_km2(POCKET)
     assert area_of(overridden, "z") == pytest.approx(pocket_km2, rel=1e-6)
     assert area_of(overridden, "x") == pytest.approx(area_of(plain, "x") - pocket_km2, rel=1e-4)
@@ -272,7 +292,12 @@ def test_an_explicit_polygon_overrides_the_derived_territory_it_covers():
 def test_an_explicit_polygon_applies_only_from_valid_from_to_valid_to_inclusive():
     pocket = polygons(("z", "2024-11-20", "2024-11-30", POCKET))
     present = {
-        day: "z" in set(control_areas(GRID, date=day, radius_km=10, polygons=pocket)["faction"])
+        day: "z"
+        in set(
+            control_areas(GRID, date=day, options=TerritoryOptions(radius_km=10, polygons=pocket))[
+                "faction"
+            ]
+        )
         for day in ("2024-11-19", "2024-11-20", "2024-11-30", "2024-12-01")
     }
     assert present == {
@@ -287,7 +312,9 @@ def test_where_explicit_polygons_overlap_the_later_one_wins_and_nothing_is_count
     left = shapely.box(38.3, 34.7, 38.5, 34.9)
     right = shapely.box(38.4, 34.7, 38.6, 34.9)
     shapes = polygons(("z", "2024-11-10", None, left), ("w", "2024-11-20", None, right))
-    areas = control_areas(GRID, date="2024-11-25", radius_km=10, polygons=shapes)
+    areas = control_areas(
+        GRID, date="2024-11-25", options=TerritoryOptions(radius_km=10, polygons=shapes)
+    )
     assert area_of(areas, "w") == pytest.approx(projected_area_km2(right), rel=1e-6)
     assert area_of(areas, "z") == pytest.approx(projected_area_km2(left - right), rel=1e-3)
 
@@ -300,7 +327,7 @@ def test_frontlines_do_not_follow_the_iraq_syria_border():
         ("Abu Kamal", "x", "2024-11-20", 34.45, 40.92),  # Syria
         ("Al-Qaim", "y", "2024-11-20", 34.37, 41.09),  # Iraq
     )
-    snap = control_snapshot(control, date="2024-11-21", radius_km=30)
+    snap = control_snapshot(control, date="2024-11-21", options=TerritoryOptions(radius_km=30))
     assert {"x", "y"} <= set(snap.areas["faction"])
     assert snap.frontlines.empty
     # ...although the two areas meet along the border.
@@ -313,13 +340,14 @@ def test_a_border_crossing_annotated_as_iraqi_stays_on_the_iraqi_side_of_the_bor
         ("Al-Qaim crossing", "y", "2024-11-20", 34.425, 40.955),  # inside Syria on the outline
     )
     control["country"] = ["SY", "IQ"]
-    snap = control_snapshot(control, date="2024-11-21", radius_km=20)
+    snap = control_snapshot(control, date="2024-11-21", options=TerritoryOptions(radius_km=20))
     assert snap.frontlines.empty
     iraq = shapely.union_all(clip_shapes(("SY", "IQ"))[1][1:])
     y_ground = snap.areas[snap.areas["faction"] == "y"].to_crs(EQUAL_AREA_CRS).geometry.iloc[0]
     assert y_ground.difference(iraq).area < 1.0  # m²: all of it in Iraq
-    undeclared = control_snapshot(control.drop(columns="country"), date="2024-11-21",
-                                  radius_km=20)  # fmt: skip
+    undeclared = control_snapshot(
+        control.drop(columns="country"), date="2024-11-21", options=TerritoryOptions(radius_km=20)
+    )
     assert not undeclared.frontlines.empty  # by the outline alone, both sit in Syria
 
 
@@ -328,7 +356,7 @@ def test_frontlines_end_at_the_coast_and_never_run_along_it():
         ("Latakia", "x", "2024-11-20", 35.52, 35.78),
         ("Jableh", "y", "2024-11-20", 35.36, 35.93),
     )
-    snap = control_snapshot(control, date="2024-11-21", radius_km=25)
+    snap = control_snapshot(control, date="2024-11-21", options=TerritoryOptions(radius_km=25))
     assert len(snap.frontlines) == 1
     line = snap.frontlines.to_crs(EQUAL_AREA_CRS).geometry.iloc[0]
     _, (syria, _) = clip_shapes(("SY", "IQ"))
@@ -345,7 +373,7 @@ def test_a_place_outside_syria_and_iraq_claims_no_ground_and_is_logged(caplog):
         ("Aleppo", "x", "2024-11-20", 36.2, 37.16),
     )
     with caplog.at_level(logging.WARNING, logger="geo.territory.claims"):
-        areas = control_areas(control, date="2024-11-21", radius_km=20)
+        areas = control_areas(control, date="2024-11-21", options=TerritoryOptions(radius_km=20))
     assert set(areas["faction"]) == {"x"}
     assert "Gaziantep" in caplog.text
 
@@ -355,7 +383,7 @@ def test_a_place_without_coordinates_claims_no_ground_and_is_logged(caplog):
                      38.9))  # fmt: skip
     control.loc[0, "geometry"] = None
     with caplog.at_level(logging.WARNING, logger="geo.territory.claims"):
-        areas = control_areas(control, date="2024-11-21", radius_km=10)
+        areas = control_areas(control, date="2024-11-21", options=TerritoryOptions(radius_km=10))
     assert set(areas["faction"]) == {"x"}
     assert "Nowhere" in caplog.text
 
@@ -363,7 +391,7 @@ def test_a_place_without_coordinates_claims_no_ground_and_is_logged(caplog):
 def test_two_places_at_the_same_position_do_not_count_their_ground_twice():
     control = claims(("Twin", "y", "2024-11-02", 34.8, 38.5), ("Twin bis", "x", "2024-11-01",
                      34.8, 38.5))  # fmt: skip
-    areas = control_areas(control, date="2024-11-21", radius_km=10)
+    areas = control_areas(control, date="2024-11-21", options=TerritoryOptions(radius_km=10))
     assert areas["area_km2"].sum() == pytest.approx(math.pi * 100 * POLYGON_FACTOR, rel=0.005)
     assert areas["faction"].tolist() == ["y"]  # the latest claim at that position
 
@@ -390,12 +418,17 @@ def test_control_at_takes_each_places_latest_claim_on_or_before_the_date():
 def test_area_series_gives_every_faction_every_day_and_matches_the_areas_of_each_day():
     pocket = polygons(("z", "2024-11-29", "2024-12-01", shapely.box(38.25, 34.75, 38.35, 34.85)))
     series = area_series(
-        HANDOVER, start="2024-11-28", end="2024-12-02", radius_km=15, polygons=pocket
+        HANDOVER,
+        start="2024-11-28",
+        end="2024-12-02",
+        options=TerritoryOptions(radius_km=15, polygons=pocket),
     )
     assert len(series) == 5 * 3
     assert set(series["faction"]) == {"x", "y", "z"}
     for day, rows in series.groupby("date"):
-        areas = control_areas(HANDOVER, date=day, radius_km=15, polygons=pocket)
+        areas = control_areas(
+            HANDOVER, date=day, options=TerritoryOptions(radius_km=15, polygons=pocket)
+        )
         for row in rows.itertuples():
             assert row.area_km2 == pytest.approx(area_of(areas, row.faction), rel=1e-6, abs=1e-6)
     by_day = series.set_index(["date", "faction"])["area_km2"]
@@ -404,7 +437,7 @@ def test_area_series_gives_every_faction_every_day_and_matches_the_areas_of_each
 
 
 def test_snapshot_is_a_frozen_record_of_one_day():
-    snap = control_snapshot(HANDOVER, date="2024-12-01", radius_km=15)
+    snap = control_snapshot(HANDOVER, date="2024-12-01", options=TerritoryOptions(radius_km=15))
     assert snap.date == pd.Timestamp("2024-12-01")
     assert len(snap.points) == 3
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -418,7 +451,7 @@ def test_a_date_that_is_not_a_date_is_refused_showing_the_value():
 
 def test_a_radius_that_is_not_positive_is_refused_showing_the_value():
     with pytest.raises(ConfigError, match="-5"):
-        control_areas(HANDOVER, date="2024-12-01", radius_km=-5)
+        control_areas(HANDOVER, date="2024-12-01", options=TerritoryOptions(radius_km=-5))
 
 
 def test_a_control_table_without_a_faction_column_is_refused_naming_it():
@@ -445,7 +478,9 @@ def test_a_day_before_any_claim_gives_empty_tables_that_keep_their_columns():
     assert snap.areas.columns.tolist() == ["faction", "area_km2", "uncertain", "geometry"]
     assert snap.frontlines.columns.tolist() == [
         "factions", "faction_a", "faction_b", "length_km", "geometry"]  # fmt: skip
-    series = area_series(HANDOVER, start="2024-10-30", end="2024-11-01", radius_km=15)
+    series = area_series(
+        HANDOVER, start="2024-10-30", end="2024-11-01", options=TerritoryOptions(radius_km=15)
+    )
     assert series.columns.tolist() == ["date", "faction", "area_km2", "uncertain_km2"]
     assert (series[series["date"] < "2024-11-01"]["area_km2"] == 0).all()
 

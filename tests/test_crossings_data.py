@@ -17,6 +17,7 @@ import pytest
 import shapely
 
 from geo.borders import EQUAL_AREA_CRS, country_shapes
+from geo.territory.claims import TerritoryOptions
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 NEAR_BORDER_M = 5_000.0  # "within a few km of the shared border"
@@ -157,7 +158,9 @@ def test_no_frontline_runs_between_iraqi_and_syrian_factions_along_the_border(at
     border = shapely.intersection(shapes["SY"].boundary, shapes["IQ"].boundary)
     iraqi = {"iraq", "krg", "pmf"}
     for day in ("2024-11-26", "2024-12-03", "2024-12-07", "2024-12-12"):
-        fronts = control_snapshot(atlas.control, date=day, polygons=atlas.areas).frontlines
+        fronts = control_snapshot(
+            atlas.control, date=day, options=TerritoryOptions(polygons=atlas.areas)
+        ).frontlines
         across = fronts[fronts["factions"].map(lambda pair: len(iraqi & set(pair)) == 1)]
         metres = across.to_crs(EQUAL_AREA_CRS).geometry.distance(border)
         near = across[metres.to_numpy() < 20_000]
@@ -169,7 +172,9 @@ def test_no_frontline_runs_between_iraqi_and_syrian_factions_along_the_border(at
 def test_the_sfa_holds_no_ground_outside_syria(atlas, shapes):
     from geo.territory import control_snapshot
 
-    areas = control_snapshot(atlas.control, date="2024-12-03", polygons=atlas.areas).areas
+    areas = control_snapshot(
+        atlas.control, date="2024-12-03", options=TerritoryOptions(polygons=atlas.areas)
+    ).areas
     sfa = areas[areas["faction"] == "sfa"].to_crs(EQUAL_AREA_CRS).geometry.union_all()
     for code in ("IQ", "JO"):
         assert sfa.intersection(shapes[code]).area / 1e6 < 1.0, code

@@ -17,6 +17,8 @@ import folium
 import pandas as pd
 import pytest
 
+from geo.territory.claims import TerritoryOptions
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -51,7 +53,9 @@ def test_a_base_map_read_back_from_disk_sends_the_browser_exactly_what_a_fresh_o
     from ui.data import date_range
 
     day = date_range(atlas)[1]
-    snap = control_snapshot(atlas.control, date=pd.Timestamp(day), polygons=atlas.areas)
+    snap = control_snapshot(
+        atlas.control, date=pd.Timestamp(day), options=TerritoryOptions(polygons=atlas.areas)
+    )
     layers = list(mapview.LAYERS)
 
     expected = _sent(fresh, mapview._layers(atlas, snap, atlas.events, layers))

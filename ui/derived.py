@@ -19,9 +19,16 @@ from ui.sidebar import FilterOptions
 
 if TYPE_CHECKING:
     from geo.atlas.join import AtlasData
-    from geo.territory import ChangeReport, ControlSnapshot
+    from geo.territory import ChangeReport, ControlSnapshot, TerritoryOptions
 
 __all__ = ["area_table", "changes", "filter_options", "snapshot"]
+
+
+def _options(atlas: AtlasData) -> TerritoryOptions:
+    """The territory options of the dashboard: the defaults, with the atlas's own polygons."""
+    from geo.territory import TerritoryOptions
+
+    return TerritoryOptions(polygons=atlas.areas)
 
 
 def _sorted_text(values: pd.Series) -> tuple[str, ...]:
@@ -55,7 +62,7 @@ def snapshot(_atlas: AtlasData, key: str, day: dt.date) -> ControlSnapshot:
     from geo.territory.snapshot import cached_snapshot, control_snapshot
 
     def build() -> ControlSnapshot:
-        return control_snapshot(_atlas.control, date=pd.Timestamp(day), polygons=_atlas.areas)
+        return control_snapshot(_atlas.control, date=day, options=_options(_atlas))
 
     if key != BASE_KEY:  # a session's uploads changed the data: not what the disk cache holds
         return build()
@@ -67,9 +74,7 @@ def area_table(_atlas: AtlasData, key: str, start: dt.date, end: dt.date) -> pd.
     """Area per faction per day (``date, faction, area_km2``) over the data's range."""
     from geo.territory import area_series
 
-    return area_series(
-        _atlas.control, start=pd.Timestamp(start), end=pd.Timestamp(end), polygons=_atlas.areas
-    )
+    return area_series(_atlas.control, start=start, end=end, options=_options(_atlas))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -77,6 +82,4 @@ def changes(_atlas: AtlasData, key: str, start: dt.date, end: dt.date) -> Change
     """What changed hands between ``start`` and ``end``."""
     from geo.territory import change_between
 
-    return change_between(
-        _atlas.control, pd.Timestamp(start), pd.Timestamp(end), polygons=_atlas.areas
-    )
+    return change_between(_atlas.control, start, end, options=_options(_atlas))

@@ -24,6 +24,7 @@ from geo.schema import DATA_DIR
 
 if TYPE_CHECKING:
     from geo.atlas.join import AtlasData
+    from geo.territory.claims import TerritoryOptions
 
 __all__ = ["DEFAULT_DATA_DIR", "day_argument", "load_data", "register", "write_text"]
 
@@ -132,15 +133,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     change.set_defaults(func=_run_change)
 
 
-def _territory_options(args: argparse.Namespace) -> dict[str, object]:
-    """``radius_km`` and ``max_age_days`` for the territory functions, defaults filled in."""
-    from geo.territory.claims import DEFAULT_MAX_AGE_DAYS, DEFAULT_RADIUS_KM
+def _territory_options(args: argparse.Namespace, polygons: object) -> TerritoryOptions:
+    """The territory options of the command line (``--radius-km``, ``--max-age-days``)."""
+    from geo.territory.claims import DEFAULT_MAX_AGE_DAYS, DEFAULT_RADIUS_KM, TerritoryOptions
 
     max_age = DEFAULT_MAX_AGE_DAYS if args.max_age_days is None else args.max_age_days
-    return {
-        "radius_km": DEFAULT_RADIUS_KM if args.radius_km is None else args.radius_km,
-        "max_age_days": None if max_age < 0 else max_age,
-    }
+    return TerritoryOptions(
+        polygons=polygons,
+        radius_km=DEFAULT_RADIUS_KM if args.radius_km is None else args.radius_km,
+        max_age_days=None if max_age < 0 else max_age,
+    )
 
 
 def snapshot_collection(snapshot: object) -> dict[str, object]:
@@ -159,10 +161,7 @@ def _run_control(args: argparse.Namespace) -> int:
 
     atlas = load_data(args.data)
     snapshot = control_snapshot(
-        atlas.control,
-        date=args.date,
-        polygons=atlas.areas,
-        **_territory_options(args),
+        atlas.control, date=args.date, options=_territory_options(args, atlas.areas)
     )
     write_text(json.dumps(snapshot_collection(snapshot), ensure_ascii=False), args.out)
     return 0
@@ -215,11 +214,7 @@ def _run_change(args: argparse.Namespace) -> int:
 
     atlas = load_data(args.data)
     report = change_between(
-        atlas.control,
-        args.start,
-        args.end,
-        polygons=atlas.areas,
-        **_territory_options(args),
+        atlas.control, args.start, args.end, options=_territory_options(args, atlas.areas)
     )
     if args.json:
         print(json.dumps(report_dict(report), ensure_ascii=False, indent=2))

@@ -77,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
     from geo.maps.assets import standalone_html
     from geo.maps.build import build_map, offline_from_env
     from geo.schema import ACLED_TAXONOMY
-    from geo.territory import control_snapshot
+    from geo.territory import TerritoryOptions, control_snapshot
     from geo.view.filters import filter_events
 
     if args.start and args.end and args.start > args.end:
@@ -88,7 +88,9 @@ def _run(args: argparse.Namespace) -> int:
     _check_choices("--faction", args.faction, atlas.factions["id"].tolist())
     _check_choices("--event-type", args.event_type, sorted(ACLED_TAXONOMY))
     day = pd.Timestamp(args.date)
-    snapshot = control_snapshot(atlas.control, date=day, polygons=atlas.areas)
+    snapshot = control_snapshot(
+        atlas.control, date=day, options=TerritoryOptions(polygons=atlas.areas)
+    )
     events = atlas.events
     start = args.start or (events["date"].min() if len(events) else day)
     end = args.end or day

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from geo.dates import as_day
 from geo.errors import ConfigError
 from geo.schema import CONTROL_SCHEMA, DATA_DIR, EVENT_SCHEMA
 from geo.synth.priors import (
@@ -315,7 +316,7 @@ def synthetic_control(
         raise ConfigError(f"changes must be a fraction in 0..1, got {changes!r}")
     _check_n(change_days, "change_days")
     try:
-        day = pd.Timestamp(date).normalize()
+        day = as_day(date)
     except (ValueError, TypeError) as err:
         raise ConfigError(f"bad control date {date!r}: {err}") from err
     towns = tuple(t for t in default_towns(data_dir=data_dir) if t.country in _CONTROL_COUNTRIES)

@@ -13,22 +13,28 @@ from geo.territory.change import ChangeReport, area_series, change_between, chan
 from geo.territory.claims import (
     DEFAULT_COUNTRIES,
     DEFAULT_MAX_AGE_DAYS,
+    DEFAULT_OPTIONS,
     DEFAULT_RADIUS_KM,
     UNCERTAIN_STATUSES,
+    TerritoryOptions,
     control_areas,
     control_at,
 )
+from geo.territory.crossings import border_crossings
 from geo.territory.frontlines import frontlines
 from geo.territory.snapshot import ControlSnapshot, cached_snapshot, control_snapshot
 
 __all__ = [
     "DEFAULT_COUNTRIES",
     "DEFAULT_MAX_AGE_DAYS",
+    "DEFAULT_OPTIONS",
     "DEFAULT_RADIUS_KM",
     "UNCERTAIN_STATUSES",
     "ChangeReport",
     "ControlSnapshot",
+    "TerritoryOptions",
     "area_series",
+    "border_crossings",
     "cached_snapshot",
     "change_between",
     "changed_hands",

@@ -12,14 +12,13 @@ a missing ``from_faction``.
 ...     "valid_from": pd.to_datetime(["2024-11-01", "2024-11-01", "2024-12-01"]),
 ...     "status": ["held"] * 3, "source": ["s"] * 3, "confidence": [0.9] * 3},
 ...     geometry=gpd.points_from_xy([38.0, 38.3, 38.3], [35.0, 35.0, 35.0]), crs="EPSG:4326")
->>> report = change_between(control, "2024-11-15", "2024-12-02", radius_km=10)
+>>> report = change_between(control, "2024-11-15", "2024-12-02", options=TerritoryOptions(radius_km=10))
 >>> report.changed_hands[["place", "from_faction", "to_faction"]].values.tolist()
 [['B', 'x', 'y']]
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -28,16 +27,15 @@ import pandas as pd
 import shapely
 
 from geo.borders import EQUAL_AREA_CRS
+from geo.dates import as_day
 from geo.errors import ConfigError
 from geo.territory.cells import territory_cells
 from geo.territory.claims import (
-    DEFAULT_COUNTRIES,
-    DEFAULT_MAX_AGE_DAYS,
-    DEFAULT_RADIUS_KM,
+    DEFAULT_OPTIONS,
+    TerritoryOptions,
     active_polygons,
-    as_day,
-    control_areas,
-    control_at,
+    areas_of_claims,
+    claims_in_force,
     override_geometries,
     uncertain_mask,
 )
@@ -139,14 +137,11 @@ def change_between(
     start: object,
     end: object,
     *,
-    polygons: gpd.GeoDataFrame | None = None,
-    countries: Sequence[str] = DEFAULT_COUNTRIES,
-    radius_km: float = DEFAULT_RADIUS_KM,
-    max_age_days: int | None = DEFAULT_MAX_AGE_DAYS,
+    options: TerritoryOptions = DEFAULT_OPTIONS,
 ) -> ChangeReport:
     """Compare control on ``start`` and ``end``: area gained and lost, places that changed hands.
 
-    Parameters are those of :func:`geo.territory.claims.control_areas`.
+    ``options`` are those of :func:`geo.territory.claims.control_areas`.
 
     Raises
     ------
@@ -160,19 +155,15 @@ def change_between(
     ...     "valid_from": pd.to_datetime(["2024-11-01", "2024-11-01", "2024-12-01"]),
     ...     "status": ["held"] * 3, "source": ["s"] * 3, "confidence": [0.9] * 3},
     ...     geometry=gpd.points_from_xy([38.0, 38.3, 38.3], [35.0, 35.0, 35.0]), crs="EPSG:4326")
-    >>> report = change_between(control, "2024-11-15", "2024-12-02", radius_km=10)
+    >>> report = change_between(control, "2024-11-15", "2024-12-02", options=TerritoryOptions(radius_km=10))
     >>> report.factions.round(1).values.tolist()
     [['x', 0.0, 313.7, -313.7], ['y', 313.7, 0.0, 313.7]]
     """
     first, last = _window(start, end)
-    options = {
-        "polygons": polygons,
-        "countries": countries,
-        "radius_km": radius_km,
-        "max_age_days": max_age_days,
-    }
-    before = _by_faction(control_areas(control, date=first, **options))
-    after = _by_faction(control_areas(control, date=last, **options))
+    before = _by_faction(
+        areas_of_claims(claims_in_force(control, first), day=first, options=options)
+    )
+    after = _by_faction(areas_of_claims(claims_in_force(control, last), day=last, options=options))
     names = sorted(set(before.index) | set(after.index))
     empty = shapely.Polygon()
     old = np.array([before.get(name, empty) for name in names], dtype=object)
@@ -210,10 +201,7 @@ def area_series(
     *,
     start: object,
     end: object,
-    polygons: gpd.GeoDataFrame | None = None,
-    countries: Sequence[str] = DEFAULT_COUNTRIES,
-    radius_km: float = DEFAULT_RADIUS_KM,
-    max_age_days: int | None = DEFAULT_MAX_AGE_DAYS,
+    options: TerritoryOptions = DEFAULT_OPTIONS,
 ) -> pd.DataFrame:
     """Area per faction per day from ``start`` to ``end`` inclusive, for a chart.
 
@@ -233,29 +221,32 @@ def area_series(
     ...     "valid_from": pd.to_datetime(["2024-11-01", "2024-11-01", "2024-12-01"]),
     ...     "status": ["held"] * 3, "source": ["s"] * 3, "confidence": [0.9] * 3},
     ...     geometry=gpd.points_from_xy([38.0, 38.3, 38.3], [35.0, 35.0, 35.0]), crs="EPSG:4326")
-    >>> series = area_series(control, start="2024-11-30", end="2024-12-01", radius_km=10)
+    >>> series = area_series(control, start="2024-11-30", end="2024-12-01",
+    ...                      options=TerritoryOptions(radius_km=10))
     >>> series.pivot(index="date", columns="faction", values="area_km2").round(1).values.tolist()
     [[627.3, 0.0], [313.7, 313.7]]
     """
     first, last = _window(start, end)
-    codes = tuple(str(code).upper() for code in countries)
+    codes, max_age_days = options.countries, options.max_age_days
     cell_cache: dict[tuple[object, ...], np.ndarray] = {}
     cut_cache: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray]] = {}
     pieces: list[pd.DataFrame] = []
     # One pass per day (tens of days); each day is vectorised over its points.
     for day in pd.date_range(first, last, freq="D"):
-        points = control_at(control, day)
+        points = claims_in_force(control, day)
         if points.crs is None:
             points = points.set_crs("EPSG:4326")
         xy = shapely.get_coordinates(points.geometry.to_numpy())
         places = pd.util.hash_pandas_object(points["place"], index=False).to_numpy()
         point_key = (places.tobytes(), xy.tobytes())
         if point_key not in cell_cache:
-            cell_cache[point_key] = territory_cells(points, countries=codes, radius_km=radius_km)
+            cell_cache[point_key] = territory_cells(
+                points, countries=codes, radius_km=options.radius_km
+            )
         cells = cell_cache[point_key]
         factions = points["faction"].astype("str").to_numpy()
         uncertain = uncertain_mask(points, max_age_days)
-        active = active_polygons(polygons, day)
+        active = active_polygons(options.polygons, day)
         if len(active):
             cut_key = (point_key, tuple(active.index))
             if cut_key not in cut_cache:

@@ -27,7 +27,7 @@ Uncertain means: the claim is older than ``max_age_days``, or the place is ``con
 ...     "valid_from": pd.to_datetime(["2024-11-01", "2024-11-01"]),
 ...     "status": ["held", "held"]},
 ...     geometry=gpd.points_from_xy([38.0, 38.2], [35.0, 35.0]), crs="EPSG:4326")
->>> control_areas(control, date="2024-11-02", radius_km=10)["faction"].tolist()
+>>> control_areas(control, date="2024-11-02", options=TerritoryOptions(radius_km=10))["faction"].tolist()
 ['x', 'y']
 """
 
@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -42,6 +43,7 @@ import pandas as pd
 import shapely
 
 from geo.borders import EQUAL_AREA_CRS
+from geo.dates import as_day
 from geo.errors import AnnotationError, ConfigError
 from geo.territory.cells import (
     GRID_M,
@@ -55,8 +57,12 @@ from geo.territory.cells import (
 __all__ = [
     "DEFAULT_COUNTRIES",
     "DEFAULT_MAX_AGE_DAYS",
+    "DEFAULT_OPTIONS",
     "DEFAULT_RADIUS_KM",
     "UNCERTAIN_STATUSES",
+    "TerritoryOptions",
+    "areas_of_claims",
+    "claims_in_force",
     "control_areas",
     "control_at",
 ]
@@ -75,21 +81,55 @@ UNCERTAIN_STATUSES: tuple[str, ...] = ("contested", "besieged")
 _AREA_COLUMNS = ["faction", "area_km2", "uncertain", "geometry"]
 
 
-def as_day(value: object, *, name: str = "date") -> pd.Timestamp:
-    """Return ``value`` as a midnight :class:`pandas.Timestamp`; ConfigError if it is not a date.
+@dataclass(frozen=True, eq=False)
+class TerritoryOptions:
+    """How territory is derived from control claims: one value for every territory function.
 
-    >>> as_day("2024-12-08")
-    Timestamp('2024-12-08 00:00:00')
+    Attributes
+    ----------
+    polygons
+        Explicit control polygons (``faction, valid_from, valid_to, ..., geometry``); those
+        valid on a day replace the derived territory they cover.
+    countries
+        ISO2 codes of the countries whose territory is derived (upper-cased here).
+    radius_km
+        No place claims ground further than this from it.
+    max_age_days
+        Claims (and polygons) older than this are marked uncertain; ``None``: never.
+
+    Examples
+    --------
+    >>> TerritoryOptions(countries=["sy"], radius_km=10).countries
+    ('SY',)
+    >>> TerritoryOptions(radius_km=-5)
+    Traceback (most recent call last):
+    ...
+    geo.errors.ConfigError: radius_km must be a positive number of km, not -5
     """
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as err:
-        raise ConfigError(f"{name} is not a date: {value!r}") from err
-    if pd.isna(stamp):
-        raise ConfigError(f"{name} is not a date: {value!r}")
-    if stamp.tz is not None:
-        stamp = stamp.tz_convert(None)
-    return stamp.normalize()
+
+    polygons: gpd.GeoDataFrame | None = None
+    countries: Sequence[str] = DEFAULT_COUNTRIES
+    radius_km: float = DEFAULT_RADIUS_KM
+    max_age_days: int | None = DEFAULT_MAX_AGE_DAYS
+
+    def __post_init__(self) -> None:
+        if isinstance(self.countries, str):
+            raise ConfigError(
+                f"countries must be a sequence of ISO2 codes, not the string {self.countries!r}"
+            )
+        object.__setattr__(self, "countries", tuple(str(c).upper() for c in self.countries))
+        radius_in_m(self.radius_km)
+        if self.max_age_days is not None and not self.max_age_days >= 0:
+            raise ConfigError(f"max_age_days must be >= 0 or None, not {self.max_age_days!r}")
+
+    @property
+    def radius_m(self) -> float:
+        """:attr:`radius_km` in metres."""
+        return radius_in_m(self.radius_km)
+
+
+DEFAULT_OPTIONS = TerritoryOptions()
+"""The defaults: Syria and Iraq, 30 km, claims older than 60 days uncertain, no polygons."""
 
 
 def _check_columns(frame: pd.DataFrame, required: Sequence[str], what: str) -> None:
@@ -136,8 +176,12 @@ def control_at(control: gpd.GeoDataFrame, date: object) -> gpd.GeoDataFrame:
     >>> control_at(control, "2024-12-04")[["faction", "age_days"]].values.tolist()
     [['gov', 33]]
     """
+    return claims_in_force(control, as_day(date))
+
+
+def claims_in_force(control: gpd.GeoDataFrame, day: pd.Timestamp) -> gpd.GeoDataFrame:
+    """:func:`control_at` for a ``day`` already normalised by :func:`geo.dates.as_day`."""
     _check_columns(control, ["place", "faction", "valid_from", "status"], "control")
-    day = as_day(date)
     valid_from = _valid_from(control)
     current = control.assign(valid_from=valid_from)[valid_from <= day]
     current = current.sort_values("valid_from", kind="stable")
@@ -200,8 +244,6 @@ def uncertain_mask(points: pd.DataFrame, max_age_days: int | None) -> np.ndarray
     status = points["status"].astype("str").str.lower().isin(UNCERTAIN_STATUSES).to_numpy()
     if max_age_days is None:
         return status
-    if max_age_days < 0:
-        raise ConfigError(f"max_age_days must be >= 0 or None, not {max_age_days!r}")
     return status | (points["age_days"].to_numpy() > max_age_days)
 
 
@@ -245,13 +287,7 @@ def _merge(parts: list[shapely.Geometry]) -> shapely.Geometry:
 
 
 def control_areas(
-    control: gpd.GeoDataFrame,
-    *,
-    date: object,
-    polygons: gpd.GeoDataFrame | None = None,
-    countries: Sequence[str] = DEFAULT_COUNTRIES,
-    radius_km: float = DEFAULT_RADIUS_KM,
-    max_age_days: int | None = DEFAULT_MAX_AGE_DAYS,
+    control: gpd.GeoDataFrame, *, date: object, options: TerritoryOptions = DEFAULT_OPTIONS
 ) -> gpd.GeoDataFrame:
     """Return the territory each faction holds on ``date``, derived from the control points.
 
@@ -261,15 +297,9 @@ def control_areas(
         Control claims (see ARCHITECTURE.md), EPSG:4326 point geometries.
     date
         The snapshot day.
-    polygons
-        Explicit control polygons (``faction, valid_from, valid_to, ..., geometry``); those
-        valid on ``date`` replace the derived territory they cover.
-    countries
-        ISO2 codes of the countries whose territory is derived.
-    radius_km
-        No place claims ground further than this from it.
-    max_age_days
-        Claims (and polygons) older than this are marked uncertain; ``None``: never.
+    options
+        Polygons, countries, radius and the age past which claims are uncertain
+        (:class:`TerritoryOptions`).
 
     Returns
     -------
@@ -283,18 +313,25 @@ def control_areas(
     >>> control = gpd.GeoDataFrame({"place": ["A"], "faction": ["x"],
     ...     "valid_from": pd.to_datetime(["2024-01-01"]), "status": ["held"]},
     ...     geometry=gpd.points_from_xy([38.0], [35.0]), crs="EPSG:4326")
-    >>> areas = control_areas(control, date="2024-12-01", radius_km=10, max_age_days=30)
+    >>> options = TerritoryOptions(radius_km=10, max_age_days=30)
+    >>> areas = control_areas(control, date="2024-12-01", options=options)
     >>> areas[["faction", "uncertain"]].values.tolist(), round(areas.area_km2[0])
     ([['x', True]], 314)
     """
     day = as_day(date)
-    codes = tuple(str(code).upper() for code in countries)
-    radius_m = radius_in_m(radius_km)
-    points = control_at(control, day)
+    return areas_of_claims(claims_in_force(control, day), day=day, options=options)
+
+
+def areas_of_claims(
+    points: gpd.GeoDataFrame, *, day: pd.Timestamp, options: TerritoryOptions
+) -> gpd.GeoDataFrame:
+    """:func:`control_areas` from the claims in force on ``day`` (:func:`claims_in_force`)."""
+    codes = options.countries
+    max_age_days = options.max_age_days
     if points.crs is None:
         points = points.set_crs("EPSG:4326")
     uncertain = uncertain_mask(points, max_age_days)
-    active = active_polygons(polygons, day)
+    active = active_polygons(options.polygons, day)
     age = (day - active["valid_from"]).dt.days.to_numpy() if len(active) else np.zeros(0)
     stale = np.zeros(len(active), bool) if max_age_days is None else age > max_age_days
     keys = pd.DataFrame(
@@ -307,7 +344,7 @@ def control_areas(
     )
     group, names = pd.MultiIndex.from_frame(keys).factorize(sort=True)
     _, shapes = clip_shapes(codes)
-    placed = place_points(points, codes, radius_m)
+    placed = place_points(points, codes, options.radius_m)
     regions = _regions(placed, shapes, group[: len(points)][placed.located], len(names))
     pieces = [list(row) for row in regions]
     if len(active):

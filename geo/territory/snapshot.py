@@ -5,14 +5,15 @@
 ...     "valid_from": pd.to_datetime(["2024-11-01", "2024-11-01"]),
 ...     "status": ["held", "held"]},
 ...     geometry=gpd.points_from_xy([38.0, 38.2], [35.0, 35.0]), crs="EPSG:4326")
->>> snapshot = control_snapshot(control, date="2024-11-02", radius_km=15)
+>>> from geo.territory.claims import TerritoryOptions
+>>> snapshot = control_snapshot(control, date="2024-11-02", options=TerritoryOptions(radius_km=15))
 >>> len(snapshot.points), snapshot.areas["faction"].tolist(), snapshot.frontlines["factions"][0]
 (2, ['x', 'y'], ['x', 'y'])
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,13 +21,12 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.cache import CacheSlot, manifest_path, read_frames, read_or_build, write_frames
+from geo.dates import as_day
 from geo.territory.claims import (
-    DEFAULT_COUNTRIES,
-    DEFAULT_MAX_AGE_DAYS,
-    DEFAULT_RADIUS_KM,
-    as_day,
-    control_areas,
-    control_at,
+    DEFAULT_OPTIONS,
+    TerritoryOptions,
+    areas_of_claims,
+    claims_in_force,
 )
 from geo.territory.frontlines import frontlines
 
@@ -62,15 +62,11 @@ class ControlSnapshot:
 
 
 def control_snapshot(
-    control: gpd.GeoDataFrame,
-    *,
-    date: object,
-    polygons: gpd.GeoDataFrame | None = None,
-    countries: Sequence[str] = DEFAULT_COUNTRIES,
-    radius_km: float = DEFAULT_RADIUS_KM,
-    max_age_days: int | None = DEFAULT_MAX_AGE_DAYS,
+    control: gpd.GeoDataFrame, *, date: object, options: TerritoryOptions = DEFAULT_OPTIONS
 ) -> ControlSnapshot:
-    """Return points, areas and frontlines on ``date``; options as :func:`control_areas`.
+    """Return points, areas and frontlines on ``date``; ``options`` as :func:`control_areas`.
+
+    The claims in force are found once and feed both the points and the areas.
 
     Examples
     --------
@@ -82,19 +78,13 @@ def control_snapshot(
     Timestamp('2024-11-02 00:00:00')
     """
     day = as_day(date)
-    areas = control_areas(
-        control,
-        date=day,
-        polygons=polygons,
-        countries=countries,
-        radius_km=radius_km,
-        max_age_days=max_age_days,
-    )
+    points = claims_in_force(control, day)
+    areas = areas_of_claims(points, day=day, options=options)
     return ControlSnapshot(
         date=day,
-        points=control_at(control, day),
+        points=points,
         areas=areas,
-        frontlines=frontlines(areas, countries=countries),
+        frontlines=frontlines(areas, countries=options.countries),
     )
 
 

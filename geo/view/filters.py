@@ -28,6 +28,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from geo.dates import as_day
 from geo.errors import ConfigError, DataFileError
 
 __all__ = ["TEXT_COLUMNS", "filter_events", "near_line_mask"]
@@ -42,15 +43,9 @@ _GEOD = pyproj.Geod(ellps="WGS84")
 
 
 def _day(value: object, name: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        day = pd.Timestamp(value)
-    except (TypeError, ValueError) as err:
-        raise ConfigError(f"{name} is not a date: {value!r}") from err
-    if pd.isna(day):
-        return None
-    return day.tz_localize(None).normalize() if day.tzinfo else day.normalize()
+    if value is None or (isinstance(value, float | type(pd.NaT)) and pd.isna(value)):
+        return None  # an open end of the window
+    return as_day(value, name=name)
 
 
 def _values(value: str | Iterable[str] | None, name: str) -> list[str] | None:
