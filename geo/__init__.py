@@ -66,6 +66,7 @@ _EXPORTS: dict[str, str] = {
     "geodesic_length_km": "geo.borders",
     # geo.territory
     "ControlSnapshot": "geo.territory",
+    "TerritoryOptions": "geo.territory",
     "ChangeReport": "geo.territory",
     "control_at": "geo.territory",
     "control_areas": "geo.territory",

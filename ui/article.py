@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +18,9 @@ from geo.errors import GeoError
 from ui.data import current_atlas, data_dir, geocoder
 from ui.ingest import issues_frame, merge_events_frame
 from ui.text import md_text
+
+if TYPE_CHECKING:
+    from geo.text import ArticleParser, DraftEvent, ParsedArticle
 
 __all__ = ["article_parser", "drafts_frame", "render_article_panel"]
 
@@ -30,7 +34,7 @@ _DRAFT_COLUMNS = (
 
 
 @st.cache_resource(show_spinner="Loading the article reader…")
-def article_parser(folder: str) -> Any:
+def article_parser(folder: str) -> ArticleParser:
     """One :class:`geo.text.ArticleParser` per server, on the shared offline geocoder."""
     from geo.text import ArticleParser
 
@@ -41,7 +45,12 @@ def article_parser(folder: str) -> Any:
 
 
 def drafts_frame(
-    events: Any, *, text: str, published: dt.date | None, source: str, source_url: str
+    events: Sequence[DraftEvent],
+    *,
+    text: str,
+    published: dt.date | None,
+    source: str,
+    source_url: str,
 ) -> pd.DataFrame:
     """Draft events as rows of the events schema (input columns), ids derived from the text.
 
@@ -126,7 +135,7 @@ def _confirm() -> None:
     }
 
 
-def _render_found(parsed: Any, names: dict[str, str]) -> None:
+def _render_found(parsed: ParsedArticle, names: dict[str, str]) -> None:
     places, factions, dates = st.columns(3)
     places.markdown("**Places**")
     places.dataframe(

@@ -14,9 +14,15 @@ import logging
 import os
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geo.atlas.join import AtlasData
+    from geo.places.geocode import Geocoder
 
 __all__ = [
     "BASE_KEY",
@@ -61,7 +67,7 @@ def install_assets() -> Path:
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
-def geocoder(folder: str) -> Any:
+def geocoder(folder: str) -> Geocoder:
     """The offline geocoder, shared read-only by every session."""
     from geo.places.geocode import load_geocoder
 
@@ -69,7 +75,7 @@ def geocoder(folder: str) -> Any:
 
 
 @st.cache_resource(show_spinner="Loading annotations…")
-def base_atlas(folder: str, events_parquet: str | None) -> Any:
+def base_atlas(folder: str, events_parquet: str | None) -> AtlasData:
     """The bundled atlas; ``events_parquet`` (from ``$FRONTLINE_EVENTS_PARQUET``) replaces events.
 
     Shared read-only by every session: never mutate what this returns.
@@ -90,7 +96,7 @@ def base_atlas(folder: str, events_parquet: str | None) -> Any:
 
 
 @st.cache_resource(show_spinner=False)
-def basemap_inputs() -> tuple[Any, Any]:
+def basemap_inputs() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Country shapes and town labels of the offline basemap, read once per server."""
     from geo.borders import country_shapes
     from geo.maps.layers.basemap import default_labels
@@ -99,7 +105,7 @@ def basemap_inputs() -> tuple[Any, Any]:
 
 
 @st.cache_resource(show_spinner=False)
-def static_layers() -> tuple[Any, Any]:
+def static_layers() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
     """Border lines and border crossings (held-by as of the latest claim): the base map's."""
     from geo.borders import border_lines
     from geo.places.gazetteer import read_places_table
@@ -112,13 +118,13 @@ def static_layers() -> tuple[Any, Any]:
     return border_lines(), crossings
 
 
-def default_atlas() -> Any:
+def default_atlas() -> AtlasData:
     """The base atlas of this server's configuration (``$FRONTLINE_DATA_DIR``, ``…_PARQUET``)."""
     parquet = os.environ.get("FRONTLINE_EVENTS_PARQUET") or None
     return base_atlas(str(data_dir()), parquet)
 
 
-def current_atlas() -> Any:
+def current_atlas() -> AtlasData:
     """This session's atlas: the base one, or the base merged with the session's uploads."""
     session_atlas = st.session_state.get("atlas")
     if session_atlas is not None:
@@ -131,13 +137,13 @@ def atlas_key() -> str:
     return st.session_state.get("atlas_key", BASE_KEY)
 
 
-def replace_session_atlas(atlas: Any) -> None:
+def replace_session_atlas(atlas: AtlasData) -> None:
     """Make ``atlas`` this session's atlas (after an upload or an article was merged)."""
     st.session_state["atlas"] = atlas
     st.session_state["atlas_key"] = f"session-{uuid.uuid4().hex}"
 
 
-def date_range(atlas: Any) -> tuple[dt.date, dt.date]:
+def date_range(atlas: AtlasData) -> tuple[dt.date, dt.date]:
     """The days the dashboard offers: from the first event to the last event or control change.
 
     Control baselines can be old (a town held since 2017); they do not stretch the range back.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +16,10 @@ import streamlit as st
 from geo.errors import GeoError
 from ui.data import current_atlas, data_dir, geocoder, replace_session_atlas
 from ui.text import md_text
+
+if TYPE_CHECKING:
+    from geo.atlas.join import AtlasData
+    from geo.io.issues import Issue
 
 __all__ = ["MAX_UPLOAD_BYTES", "issues_frame", "merge_events_frame", "render_upload_panel"]
 
@@ -25,7 +29,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # 5 MB: far above any hand-made annotation f
 MAX_ISSUES_SHOWN = 200
 
 
-def issues_frame(issues: Iterable[Any]) -> pd.DataFrame:
+def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
     """One row per :class:`geo.io.tabular.Issue`: ``file, row, problem, severity``."""
     rows = [
         {"file": i.file, "row": i.row, "problem": i.reason, "severity": getattr(i, "severity", "")}
@@ -34,7 +38,7 @@ def issues_frame(issues: Iterable[Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "row", "problem", "severity"])
 
 
-def _file_error(issues: Iterable[Any]) -> str | None:
+def _file_error(issues: Iterable[Issue]) -> str | None:
     """The first problem with the whole file (no row), if any."""
     for issue in issues:
         if issue.row is None and getattr(issue, "severity", "error") == "error":
@@ -42,7 +46,7 @@ def _file_error(issues: Iterable[Any]) -> str | None:
     return None
 
 
-def merge_events_frame(kind: str, frame: pd.DataFrame) -> Any:
+def merge_events_frame(kind: str, frame: pd.DataFrame) -> AtlasData:
     """Join validated rows (from ``parse_upload`` or ``read_events_bytes``) and merge them.
 
     Returns the joined addition (its ``issues`` and ``join_report`` tell what went wrong).

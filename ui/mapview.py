@@ -12,7 +12,7 @@ drawn it (:mod:`ui.firstpaint`).
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import folium
 import streamlit as st
@@ -22,6 +22,13 @@ from geo.maps.build import DEFAULT_LOCATION
 from ui.data import basemap_inputs, data_dir, install_assets, is_offline, static_layers
 from ui.foliumview import PreparedMap, prepare_base_map, prepared_from_strings, show_map
 from ui.mapcache import cached_strings
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo.atlas.join import AtlasData
+    from geo.territory import ControlSnapshot
 
 __all__ = [
     "LAYERS",
@@ -44,7 +51,9 @@ LAYERS: dict[Layer, str] = {
 }
 
 
-def _layers(atlas: Any, snap: Any, shown: Any, layers: Collection[Layer]) -> list[Any]:
+def _layers(
+    atlas: AtlasData, snap: ControlSnapshot, shown: gpd.GeoDataFrame, layers: Collection[Layer]
+) -> list[Any]:
     from geo.maps.build import map_feature_groups
 
     groups = map_feature_groups(
@@ -86,14 +95,14 @@ def _base_map(
     )
 
 
-def _factions_key(factions: Any) -> str:
+def _factions_key(factions: pd.DataFrame) -> str:
     """What the base map uses of the factions table (ids, names, colours), as a cache key."""
     columns = [c for c in ("id", "name", "colour") if c in factions.columns]
     return factions[columns].astype("str").to_csv(index=False)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _prepared_base(factions_key: str, offline: bool, _factions: Any) -> PreparedMap:
+def _prepared_base(factions_key: str, offline: bool, _factions: pd.DataFrame) -> PreparedMap:
     """The base map rendered once per factions table and mode (shared by every session).
 
     From the disk cache (:mod:`ui.mapcache`) when nothing it depends on has changed.
@@ -115,7 +124,7 @@ def _drop_layer_controls(fmap: folium.Map) -> folium.Map:
     return fmap
 
 
-def prepared_base_map(atlas: Any) -> PreparedMap:
+def prepared_base_map(atlas: AtlasData) -> PreparedMap:
     """The prepared base map for ``atlas``'s factions (rendered once per server, then shared).
 
     Also copies the map's scripts into the static folder, once per server.
@@ -125,7 +134,11 @@ def prepared_base_map(atlas: Any) -> PreparedMap:
 
 
 def render_map(
-    atlas: Any, *, snap: Any, shown: Any, layers: Collection[Layer] = tuple(LAYERS)
+    atlas: AtlasData,
+    *,
+    snap: ControlSnapshot,
+    shown: gpd.GeoDataFrame,
+    layers: Collection[Layer] = tuple(LAYERS),
 ) -> dict[str, Any] | None:
     """Draw the map; return what was last clicked (``{"lat": .., "lng": ..}``) or ``None``.
 
@@ -143,7 +156,7 @@ def render_map(
     return (result or {}).get("last_object_clicked")
 
 
-def standalone_map_html(atlas: Any, *, snap: Any, shown: Any) -> str:
+def standalone_map_html(atlas: AtlasData, *, snap: ControlSnapshot, shown: gpd.GeoDataFrame) -> str:
     """The current map as one self-contained HTML file (the layers are part of the map)."""
     return standalone_html(
         _base_map(atlas.factions, with_layers=(snap, shown), offline=is_offline())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +11,9 @@ import streamlit as st
 from geo.io.exports import events_to_csv_bytes, events_to_geojson_bytes
 from ui.sidebar import Filters
 from ui.text import md_text
+
+if TYPE_CHECKING:
+    from geo.territory import ChangeReport
 
 __all__ = [
     "MAX_TABLE_ROWS",
@@ -35,12 +38,14 @@ def _names(factions: pd.DataFrame) -> dict[str, str]:
     return dict(zip(factions["id"].astype(str), factions["name"].astype(str), strict=True))
 
 
-def _changed_count(change: Any) -> int:
+def _changed_count(change: ChangeReport) -> int:
     """Number of places that changed hands in a :class:`geo.territory.ChangeReport`."""
     return int(change.changed_hands["place"].nunique())
 
 
-def render_key_figures(shown: pd.DataFrame, *, filters: Filters, change: Any | None) -> None:
+def render_key_figures(
+    shown: pd.DataFrame, *, filters: Filters, change: ChangeReport | None
+) -> None:
     """Events shown and places that changed hands in the event window.
 
     ``change`` is ``None`` on a session's first paint: the second figure comes with the rest

@@ -27,9 +27,12 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ui.runtime import serving, set_serving, wait_for_first_paint
+
+if TYPE_CHECKING:
+    from geo.atlas.join import AtlasData
 
 __all__ = [
     "ROUTES",
@@ -107,7 +110,7 @@ def _import_page_modules() -> None:
     from ui import derived, firstpaint, mapview  # noqa: F401
 
 
-def _first_view(atlas: Any) -> tuple[dt.date, dt.date]:
+def _first_view(atlas: AtlasData) -> tuple[dt.date, dt.date]:
     """Draw what a first page run draws with no query parameters; return the data's range."""
     from ui import derived, mapview
     from ui.data import BASE_KEY
