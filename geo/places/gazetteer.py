@@ -405,7 +405,7 @@ def load_gazetteer(
     data_dir : Path, optional
         Folder holding ``places.csv`` (default: the repository's ``data/``).
     cache_dir : Path, optional
-        Cache folder (default :func:`default_cache_dir`). An unwritable cache only logs a warning.
+        Cache folder (default :func:`geo.cache.default_cache_dir`). An unwritable cache only logs a warning.
     region : sequence of str
         ISO2 codes whose every GeoNames place is kept; elsewhere only prominent places are.
 
