@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ACLED_TAXONOMY",
@@ -26,12 +30,35 @@ __all__ = [
     "EVENT_REQUIRED",
     "EVENT_SCHEMA",
     "FACTION_COLUMNS",
+    "INFERENCE_MAX_CONFIDENCE",
+    "INFERENCE_PREFIX",
     "JOIN_REPORT_COLUMNS",
     "REGION_BBOX",
+    "inferred",
 ]
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 """The bundled data folder (``data/`` beside ``geo/``): the default of every loader."""
+
+INFERENCE_PREFIX = "Inference"
+"""A ``source`` starting with this word marks a row inferred from other reports, not reported."""
+INFERENCE_MAX_CONFIDENCE = 0.45
+"""The highest confidence an inferred row may carry."""
+
+
+def inferred(sources: pd.Series) -> pd.Series:
+    """True where a ``source`` says its row is inferred (starts with :data:`INFERENCE_PREFIX`).
+
+    An inferred row rests on reports of other places or of a region, not on a report of its
+    own: the map draws it distinctly and its confidence stays at most
+    :data:`INFERENCE_MAX_CONFIDENCE`.
+
+    >>> import pandas as pd
+    >>> inferred(pd.Series(["Inference from the fall of Damascus", "Reuters, 2024-12-08", None])).tolist()
+    [True, False, False]
+    """
+    return sources.fillna("").astype("str").str.strip().str.startswith(INFERENCE_PREFIX)
+
 
 FACTION_COLUMNS = ("id", "name", "aliases", "colour", "description")
 EVENT_COLUMNS = (
@@ -49,6 +76,7 @@ EVENT_COLUMNS = (
     "description",
     "source",
     "source_url",
+    "claimant",
     "confidence",
 )
 EVENT_INPUT_COLUMNS = (*EVENT_COLUMNS, "geo_precision")
@@ -70,6 +98,8 @@ CONTROL_COLUMNS = (
     "status",
     "confidence",
     "source",
+    "source_url",
+    "claimant",
     "note",
     "lat",
     "lon",

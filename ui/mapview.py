@@ -42,11 +42,12 @@ __all__ = [
 
 MAP_KEY = "atlas_map"
 MAX_POINTS = 2_000  # more events than this are aggregated by the map layer
-Layer = Literal["areas", "frontlines", "events"]
+Layer = Literal["areas", "frontlines", "places", "events"]
 #: The data layers a user can switch on and off, with their labels.
 LAYERS: dict[Layer, str] = {
     "areas": "Control areas",
     "frontlines": "Frontlines",
+    "places": "Places (who holds each, with its source)",
     "events": "Events",
 }
 
@@ -60,6 +61,7 @@ def _layers(
         events=shown if "events" in layers else None,
         areas=snap.areas if "areas" in layers else None,
         frontlines=snap.frontlines if "frontlines" in layers else None,
+        places=snap.points if "places" in layers else None,
         factions=atlas.factions,
         max_points=MAX_POINTS,
         borders=True,

@@ -29,7 +29,7 @@ __all__ = [
 MAX_TABLE_ROWS = 5_000  # the table shows the newest rows; downloads hold every row shown
 TABLE_COLUMNS = (
     "date", "place", "faction", "faction2", "event_type", "sub_event_type", "description",
-    "source", "source_url", "confidence", "geo_confidence", "country", "id",
+    "source", "source_url", "claimant", "confidence", "geo_confidence", "country", "id",
 )  # fmt: skip
 MAX_AREA_METRICS = 6
 
@@ -185,12 +185,20 @@ def render_table(shown: pd.DataFrame, *, factions: pd.DataFrame) -> None:
             table[column] = table[column].map(lambda v: names.get(v, v), na_action="ignore")
     if "source_url" in table.columns:
         table["source_url"] = _safe_links(table["source_url"])
+        missing = table["source_url"].isna().sum()
+        if missing:
+            st.caption(
+                f"{missing:,} of {len(table):,} events shown have no link to their report "
+                "(the source column names it; rows whose source starts with 'Inference' rest "
+                "on reports of other places)."
+            )
     st.dataframe(
         table,
         hide_index=True,
         column_config={
             "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
             "source_url": st.column_config.LinkColumn("Source link", display_text="open"),
+            "claimant": st.column_config.TextColumn("Claimed by"),
             "confidence": st.column_config.NumberColumn("Confidence", format="%.2f"),
             "geo_confidence": st.column_config.NumberColumn("Geo confidence", format="%.2f"),
         },
@@ -265,8 +273,11 @@ def render_details(
         since = row.get("valid_from")
         st.caption(
             f"since {_day(since)} · status {md_text(row.get('status'))} · "
-            f"confidence {row.get('confidence')} · source {md_text(row.get('source'))}"
+            f"confidence {row.get('confidence')}"
         )
+        if row.get("note"):
+            st.text(str(row.get("note")))
+        _source_line(row)
     for _, row in events.head(20).iterrows():
         who = names.get(str(row.get("faction")), str(row.get("faction")))
         st.markdown(
@@ -274,11 +285,20 @@ def render_details(
             f"{md_text(row.get('place'))} — {md_text(who)}"
         )
         st.text(str(row.get("description") or ""))
-        url = str(row.get("source_url") or "")
-        if url.lower().startswith(("http://", "https://")):
-            st.link_button(f"Source: {row.get('source') or url}"[:80], url)
-        else:
-            st.caption(f"Source: {md_text(row.get('source'))}")
+        _source_line(row)
+
+
+def _source_line(row: pd.Series) -> None:
+    """The source of a claim: a link that opens the report, or a line saying there is none."""
+    source = str(row.get("source") or "")
+    claimant = str(row.get("claimant") or "")
+    if claimant:
+        st.caption(f"Claimed by {md_text(claimant)}")
+    url = str(row.get("source_url") or "")
+    if url.lower().startswith(("http://", "https://")):
+        st.link_button(f"Source: {source or url}"[:80], url)
+    else:
+        st.caption(f"Source: {md_text(source) or 'not given'} · no link to the report")
 
 
 def _day(value: object) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from geo.annotations.factions import map_factions
 from geo.io.tabular import Issue, issue_order, issues_where
-from geo.schema import REGION_BBOX
+from geo.schema import INFERENCE_MAX_CONFIDENCE, INFERENCE_PREFIX, REGION_BBOX, inferred
 
 __all__ = ["ColumnChecker", "issue_order", "map_unique"]
 
@@ -152,11 +152,24 @@ class ColumnChecker:
         return mapped.where(mapped.notna(), s).astype("str")
 
     def url(self, col: str) -> None:
+        """Refuse anything but an absolute http(s) URL with a host: no ``javascript:``, no
+        spaces or quotes (the value becomes a link's ``href``)."""
         s = self.frame[col]
         self.flag(
-            (s != "") & (~s.str.match("https?://") | s.str.contains(r"[ \t\r\n<>\"'`]")),
+            (s != "") & ~s.str.fullmatch(r"https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*"),
             f"{col} {{v!r}} is not an http(s) URL",
             values=s,
+        )
+
+    def inference(self, confidence: pd.Series) -> None:
+        """Warn where a row whose ``source`` says it is an inference claims more confidence
+        than an inference may (:data:`geo.schema.INFERENCE_MAX_CONFIDENCE`)."""
+        self.flag(
+            inferred(self.frame["source"]) & (confidence > INFERENCE_MAX_CONFIDENCE),
+            f"an inferred row (source starts with {INFERENCE_PREFIX!r}) has confidence "
+            f"{{v}} above {INFERENCE_MAX_CONFIDENCE}",
+            severity="warning",
+            values=self.frame["confidence"],
         )
 
     def duplicates(self, keys: pd.Series, label: pd.Series, what: str) -> None:

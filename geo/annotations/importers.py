@@ -241,6 +241,7 @@ def import_acled_bytes(
             "description": raw["notes"] + deaths,
             "source": source,
             "source_url": "",
+            "claimant": "",
             "confidence": str(ACLED_CONFIDENCE),
             "geo_precision": ("acled:" + raw["geo_precision"]).where(
                 raw["geo_precision"] != "", ""
@@ -302,6 +303,7 @@ def import_ucdp_bytes(
             "description": description,
             "source": "UCDP GED" + office,
             "source_url": "",
+            "claimant": "",
             "confidence": raw["event_clarity"].map(_UCDP_CLARITY).fillna("0.75"),
             "geo_precision": ("ucdp:" + raw["where_prec"]).where(raw["where_prec"] != "", ""),
         },

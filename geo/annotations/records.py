@@ -53,8 +53,8 @@ __all__ = [
     "validate_events",
 ]
 
-_TEXT_EVENT = ("id", "place", "description", "source")
-_TEXT_CONTROL = ("place", "source", "note")
+_TEXT_EVENT = ("id", "place", "description", "source", "claimant")
+_TEXT_CONTROL = ("place", "source", "claimant", "note")
 _GEO_PRECISION = r"acled:[1-3]|ucdp:[1-7]"
 
 
@@ -103,6 +103,7 @@ def validate_events(
     event_type, sub_type = _check_taxonomy(check)
     confidence = check.number("confidence", low=0, high=1)
     check.url("source_url")
+    check.inference(confidence)
     geo_precision = frame["geo_precision"].str.lower()
     check.flag(
         (geo_precision != "") & ~geo_precision.str.fullmatch(_GEO_PRECISION),
@@ -127,6 +128,7 @@ def validate_events(
             "description": frame["description"],
             "source": frame["source"],
             "source_url": frame["source_url"],
+            "claimant": frame["claimant"],
             "confidence": confidence,
             "geo_precision": geo_precision,
         }
@@ -165,7 +167,7 @@ def validate_control(
     ...     "colour": ["#009e73"], "description": [""]})
     >>> raw = pd.DataFrame([{"row": 2, "place": "Manbij", "faction": "sdf",
     ...     "valid_from": "2024-11-26", "status": "sieged", "confidence": "0.9",
-    ...     "source": "x", "note": "", "lat": "", "lon": ""}])
+    ...     "source": "x", "source_url": "", "claimant": "", "note": "", "lat": "", "lon": ""}])
     >>> control, issues = validate_control(raw, factions=f, name="control.csv")
     >>> len(control), str(issues[0])
     (0, "control.csv:2: status 'sieged' is not one of held, contested, besieged")
@@ -179,6 +181,8 @@ def validate_control(
     confidence = check.number("confidence", low=0, high=1)
     lat, lon = check.lat_lon()
     faction = check.faction("faction", factions, unknown="error")
+    check.url("source_url")
+    check.inference(confidence)
     key = frame["place"].str.lower() + "|" + frame["valid_from"] + "|" + faction
     check.duplicates(key, frame["place"] + " " + frame["valid_from"] + " " + faction, "claim")
     out = pd.DataFrame(
@@ -190,6 +194,8 @@ def validate_control(
             "status": status,
             "confidence": confidence,
             "source": frame["source"],
+            "source_url": frame["source_url"],
+            "claimant": frame["claimant"],
             "note": frame["note"],
             "lat": lat,
             "lon": lon,

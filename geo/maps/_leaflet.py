@@ -96,6 +96,8 @@ POPUP_CSS = (
     ".fa-sym-badge{display:flex;align-items:center;justify-content:center;width:20px;"
     "height:20px;border-radius:50%;border:2px solid #1a1a1a;color:#fff;font-size:10px;"
     "box-sizing:border-box;box-shadow:0 0 0 1px #fff}"
+    ".fa-sym-inf{opacity:.6;outline:2px dashed #1a1a1a;outline-offset:1px}"
+    ".fa-pop-nolink{color:#666;font-style:italic}"
     ".fa-label{background:none;border:none;white-space:nowrap;font:11px system-ui,sans-serif;"
     "color:#333;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none}"
     ".fa-label-country{font-size:13px;font-weight:600;letter-spacing:.08em;color:#666;"

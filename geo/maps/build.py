@@ -38,8 +38,10 @@ from geo.maps.layers import (
     event_layer,
     frontline_layer,
     legend,
+    place_layer,
 )
 from geo.maps.layers.points import unique_values
+from geo.schema import inferred
 
 __all__ = [
     "DEFAULT_LOCATION",
@@ -73,6 +75,10 @@ def _present(frame: pd.DataFrame | None) -> bool:
     return frame is not None and len(frame) > 0
 
 
+def _any_inferred(frame: pd.DataFrame | None) -> bool:
+    return _present(frame) and "source" in frame and bool(inferred(frame["source"]).any())
+
+
 def _event_types(events: pd.DataFrame | None) -> list[str]:
     return unique_values(events, "event_type") if _present(events) else []
 
@@ -90,17 +96,18 @@ def map_feature_groups(
     events: pd.DataFrame | None = None,
     areas: gpd.GeoDataFrame | None = None,
     frontlines: gpd.GeoDataFrame | None = None,
+    places: pd.DataFrame | None = None,
     factions: pd.DataFrame | None = None,
     max_points: int = 20_000,
     with_legend: bool = True,
     borders: bool = False,
     crossings: bool = False,
 ) -> list[folium.FeatureGroup]:
-    """The filter-driven layers: control areas, frontlines, events, and a legend group.
+    """The filter-driven layers: control areas, frontlines, places, events, and a legend group.
 
     Parameters
     ----------
-    events, areas, frontlines, factions
+    events, areas, frontlines, places, factions
         As for :func:`build_map`; ``None`` or empty frames give no layer.
     max_points : int
         Above this many events, they are drawn as hexagon bins.
@@ -127,6 +134,8 @@ def map_feature_groups(
         groups.append(area_layer(areas, factions=factions))
     if _present(frontlines):
         groups.append(frontline_layer(frontlines, factions=factions))
+    if _present(places):
+        groups.append(place_layer(places, factions=factions))
     hex_edges = None
     if _present(events):
         group = event_layer(events, factions=factions, max_points=max_points)
@@ -141,13 +150,17 @@ def map_feature_groups(
         )
         element = legend(
             factions=factions,
-            faction_ids=_faction_ids((areas, "faction"), (events, "faction"), (events, "faction2")),
+            faction_ids=_faction_ids(
+                (areas, "faction"), (places, "faction"), (events, "faction"), (events, "faction2")
+            ),
             event_types=_event_types(events),
             frontlines=_present(frontlines),
             borders=borders,
             crossings=crossings,
             uncertain=uncertain,
             hex_edges=hex_edges,
+            places=_present(places),
+            inferred=_any_inferred(events) or _any_inferred(places),
         )
         group = folium.FeatureGroup(name="Legend", control=False)
         element.add_to(group)
@@ -183,6 +196,7 @@ def build_map(
     events: pd.DataFrame | None = None,
     areas: gpd.GeoDataFrame | None = None,
     frontlines: gpd.GeoDataFrame | None = None,
+    places: pd.DataFrame | None = None,
     borders: gpd.GeoDataFrame | None = None,
     crossings: pd.DataFrame | None = None,
     factions: pd.DataFrame | None = None,
@@ -201,6 +215,9 @@ def build_map(
     ----------
     events, areas, frontlines, borders, crossings, factions
         The shared tables (ARCHITECTURE.md); any may be ``None``.
+    places
+        The control claims in force (:func:`geo.territory.control_at`, a snapshot's
+        ``points``): a flag per place, one click from its source.
     basemap : {"osm", "light", "satellite", "offline"}
         Basemap shown first; the others stay selectable in the layer control.
     offline : bool
@@ -254,6 +271,7 @@ def build_map(
             events=events,
             areas=areas,
             frontlines=frontlines,
+            places=places,
             factions=factions,
             max_points=max_points,
             borders=_present(borders),

@@ -64,7 +64,7 @@ class Legend(_Control):
   var NS = 'http://www.w3.org/2000/svg';
   function swatch(it) {
     if (it.kind === 'icon') {
-      var b = faEl('span', 'fa-sym-badge');
+      var b = faEl('span', it.inferred ? 'fa-sym-badge fa-sym-inf' : 'fa-sym-badge');
       b.style.background = it.colour;
       b.style.borderStyle = it.border || 'solid';
       b.appendChild(faEl('i', 'fa-solid ' + it.glyph));

@@ -93,8 +93,9 @@ class PointSymbols(JSCSSMixin, MacroElement):
   var icons = d.icons.map(function (ic) {
     return L.divIcon({className: 'fa-sym', iconSize: [20, 20], iconAnchor: [10, 10],
       popupAnchor: [0, -10], tooltipAnchor: [10, 0],
-      html: '<span class="fa-sym-badge" style="background:' + ic.colour + ';border-style:' +
-        ic.border + '"><i class="fa-solid ' + ic.glyph + '"></i></span>'});
+      html: '<span class="fa-sym-badge' + (ic.inferred ? ' fa-sym-inf' : '') +
+        '" style="background:' + ic.colour + ';border-style:' + ic.border +
+        '"><i class="fa-solid ' + ic.glyph + '"></i></span>'});
   });
   function val(col, i) {
     var c = col.codes[i];
@@ -121,6 +122,7 @@ class PointSymbols(JSCSSMixin, MacroElement):
         root.appendChild(a);
       } else if (text) {
         root.appendChild(faEl('div', 'fa-pop-src', 'Source: ' + text));
+        root.appendChild(faEl('div', 'fa-pop-nolink', 'No link to the report'));
       }
     }
     return root;
@@ -161,6 +163,8 @@ class PointSymbols(JSCSSMixin, MacroElement):
             check_glyph(icon["glyph"])
             if icon["border"] not in BORDER_STYLES:
                 raise ValueError(f"border must be one of {BORDER_STYLES}, got {icon['border']!r}")
+            if not isinstance(icon.get("inferred", False), bool):
+                raise ValueError(f"inferred must be true or false, got {icon['inferred']!r}")
         self.cluster = bool(cluster)
         self.payload_json = script_json(payload)
         self.css_json = script_json(POPUP_CSS)

@@ -19,7 +19,8 @@ Territory is derived from control points as follows (all geometry in the equal-a
    diagram share their edges), cut and clipped once; parts from two countries or from polygon
    annotations are merged with a 1 cm snap-rounding overlay.
 
-Uncertain means: the claim is older than ``max_age_days``, or the place is ``contested`` or
+Uncertain means: the claim is older than ``max_age_days``, it is inferred (its ``source``
+starts with "Inference": no report of its own), or the place is ``contested`` or
 ``besieged`` (the place itself may still be held, but the ground around it is not).
 
 >>> import geopandas as gpd, pandas as pd
@@ -45,6 +46,7 @@ import shapely
 from geo.borders import EQUAL_AREA_CRS
 from geo.dates import as_day
 from geo.errors import AnnotationError, ConfigError
+from geo.schema import inferred
 from geo.territory.cells import (
     GRID_M,
     Placed,
@@ -240,8 +242,11 @@ def _empty_areas() -> gpd.GeoDataFrame:
 
 
 def uncertain_mask(points: pd.DataFrame, max_age_days: int | None) -> np.ndarray:
-    """True for claims that are stale or whose status is contested/besieged."""
+    """True for claims that are stale, contested or besieged, or inferred (no report of their
+    own: :func:`geo.schema.inferred`)."""
     status = points["status"].astype("str").str.lower().isin(UNCERTAIN_STATUSES).to_numpy()
+    if "source" in points:
+        status = status | inferred(points["source"]).to_numpy()
     if max_age_days is None:
         return status
     return status | (points["age_days"].to_numpy() > max_age_days)

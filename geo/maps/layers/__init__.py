@@ -2,7 +2,7 @@
 
 - :func:`basemap_layers` — tile basemaps and the offline Natural Earth basemap;
 - :func:`area_layer`, :func:`frontline_layer`, :func:`border_layer` — vector layers;
-- :func:`event_layer`, :func:`crossing_layer` — compact point layers;
+- :func:`event_layer`, :func:`place_layer`, :func:`crossing_layer` — compact point layers;
 - :func:`legend` — the legend control.
 
 >>> from geo.maps.layers import event_glyph
@@ -14,7 +14,14 @@ from __future__ import annotations
 
 from geo.maps.layers.basemap import TILES, Basemap, basemap_layers, default_labels, offline_basemap
 from geo.maps.layers.legend import legend
-from geo.maps.layers.points import crossing_layer, event_layer, event_payload, hexbin_payload
+from geo.maps.layers.points import (
+    crossing_layer,
+    event_layer,
+    event_payload,
+    hexbin_payload,
+    place_layer,
+    place_payload,
+)
 from geo.maps.layers.style import FactionStyle, event_glyph, faction_styles
 from geo.maps.layers.vector import area_layer, border_layer, feature_collection, frontline_layer
 
@@ -36,4 +43,6 @@ __all__ = [
     "hexbin_payload",
     "legend",
     "offline_basemap",
+    "place_layer",
+    "place_payload",
 ]

@@ -31,6 +31,8 @@ def legend(
     crossings: bool = False,
     uncertain: bool = False,
     hex_edges: Sequence[int] | None = None,
+    places: bool = False,
+    inferred: bool = False,
 ) -> Legend:
     """Build the legend element for what the map shows.
 
@@ -42,8 +44,8 @@ def legend(
         Factions present on the map; all factions of the table when empty.
     event_types : iterable of str
         Event types present (one icon row each).
-    frontlines, borders, crossings, uncertain : bool
-        Add the matching rows.
+    frontlines, borders, crossings, uncertain, places, inferred : bool
+        Add the matching rows (``inferred``: how rows with no report of their own are drawn).
     hex_edges : sequence of int, optional
         Count class edges when events are drawn as hexagons.
     """
@@ -64,7 +66,7 @@ def legend(
     if uncertain:
         faction_items.append(
             {
-                "label": "uncertain (lighter fill)",
+                "label": "uncertain: contested, stale or inferred (lighter fill)",
                 "kind": "fill",
                 "colour": "#777777",
                 "opacity": 0.12,
@@ -100,6 +102,30 @@ def legend(
             )
     if lines:
         sections.append({"title": "Lines", "items": lines})
+    marks = []
+    if places:
+        marks.append(
+            {
+                "label": "Place and who holds it (click: source)",
+                "kind": "icon",
+                "colour": "#555555",
+                "glyph": "fa-flag",
+                "border": "solid",
+            }
+        )
+    if inferred:
+        marks.append(
+            {
+                "label": "Inferred, no report of its own (faded, dashed ring)",
+                "kind": "icon",
+                "colour": "#555555",
+                "glyph": "fa-flag" if places else "fa-circle-question",
+                "border": "solid",
+                "inferred": True,
+            }
+        )
+    if marks:
+        sections.append({"title": "Claims", "items": marks})
     types = sorted({str(t) for t in event_types if t is not None and str(t) not in ("", "nan")})
     if types and hex_edges is None:
         sections.append(

@@ -1,4 +1,5 @@
-"""Point layers: events (one compact element, or hexagon bins above ``max_points``) and crossings.
+"""Point layers: events (one compact element, or hexagon bins above ``max_points``), the places
+of the control claims in force, and crossings.
 
 Events travel to the browser columnar: coordinates as integers (1e-4 degree, about 11 m),
 every text column as integer codes into a table of its unique strings, and one icon code into
@@ -15,7 +16,7 @@ a small table of (glyph, colour, border) combinations. Markers are created clien
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import folium
 import numpy as np
@@ -25,6 +26,7 @@ from geo.errors import DataFileError
 from geo.maps.elements import HexBinLayer, PointSymbols
 from geo.maps.hexbins import count_by, default_hex_size, hex_bins
 from geo.maps.layers.style import FactionStyle, event_glyph, faction_styles
+from geo.schema import inferred
 
 __all__ = [
     "COUNT_RAMP",
@@ -34,6 +36,8 @@ __all__ = [
     "event_layer",
     "event_payload",
     "hexbin_payload",
+    "place_layer",
+    "place_payload",
     "unique_values",
 ]
 
@@ -102,24 +106,40 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _icon_table(
-    faction: pd.Series, event_type: pd.Series, styles: Mapping[str, FactionStyle]
-) -> tuple[list[int], list[dict[str, str]]]:
-    glyph_codes, type_values = pd.factorize(event_type.fillna(""))
-    glyphs = [event_glyph(t) for t in type_values]
+    faction: pd.Series,
+    glyph_key: pd.Series,
+    styles: Mapping[str, FactionStyle],
+    *,
+    inferred: pd.Series | None = None,
+    glyph: Callable[[str], str] = event_glyph,
+) -> tuple[list[int], list[dict[str, object]]]:
+    """An icon code per row into a table of (glyph, colour, border, inferred) combinations."""
+    glyph_codes, glyph_values = pd.factorize(glyph_key.fillna(""))
+    glyphs = [glyph(str(v)) for v in glyph_values]
     fac_codes, fac_values = pd.factorize(faction.fillna(""))
-    key = fac_codes.astype(np.int64) * max(len(glyphs), 1) + glyph_codes
+    faint = np.zeros(len(faction), np.int64) if inferred is None else inferred.to_numpy(np.int64)
+    n_glyphs = max(len(glyphs), 1)
+    key = (fac_codes.astype(np.int64) * n_glyphs + glyph_codes) * 2 + faint
     icon_codes, keys = pd.factorize(key)
     icons = []
     for k in keys.tolist():
-        style = styles.get(str(fac_values[k // max(len(glyphs), 1)]), _UNKNOWN)
+        combo, is_inferred = divmod(k, 2)
+        style = styles.get(str(fac_values[combo // n_glyphs]), _UNKNOWN)
         icons.append(
             {
-                "glyph": glyphs[k % max(len(glyphs), 1)],
+                "glyph": glyphs[combo % n_glyphs],
                 "colour": style.colour,
                 "border": style.border,
+                "inferred": bool(is_inferred),
             }
         )
     return icon_codes.tolist(), icons
+
+
+def _inferred(frame: pd.DataFrame) -> pd.Series:
+    if "source" not in frame:
+        return pd.Series(False, index=frame.index)
+    return inferred(frame["source"])
 
 
 def event_payload(events: pd.DataFrame, *, styles: Mapping[str, FactionStyle]) -> dict:
@@ -147,7 +167,7 @@ def event_payload(events: pd.DataFrame, *, styles: Mapping[str, FactionStyle]) -
     place = _text(events, "place")
     url = _text(events, "source_url")
     url = url.where(url.str.match(r"(?i)https?://", na=False))
-    icon_codes, icons = _icon_table(faction, event_type, styles)
+    icon_codes, icons = _icon_table(faction, event_type, styles, inferred=_inferred(events))
     tip = date.fillna("") + " · " + place.fillna("?") + " · " + event_type.fillna("event")
 
     return {
@@ -166,6 +186,7 @@ def event_payload(events: pd.DataFrame, *, styles: Mapping[str, FactionStyle]) -
             {"label": "Factions", **_coded(both)},
             {"label": "Sub-type", **_coded(_text(events, "sub_event_type"))},
             {"label": "Description", **_coded(_text(events, "description"))},
+            {"label": "Claimed by", **_coded(_text(events, "claimant"))},
             {"label": "Confidence", **_percent(events, "confidence")},
             {"label": "Location confidence", **_percent(events, "geo_confidence")},
         ],
@@ -310,6 +331,77 @@ def event_layer(
     return group
 
 
+def place_payload(points: pd.DataFrame, *, styles: Mapping[str, FactionStyle]) -> dict:
+    """The payload of :class:`geo.maps.elements.PointSymbols` for control claims in force.
+
+    One flag per place, coloured (and bordered) by the faction holding it; popups give the
+    holder, since when, status, confidence, who claims it, the note and the source link.
+    Inferred claims are drawn faded with a dashed ring.
+
+    >>> pts = pd.DataFrame({"place": ["Manbij"], "faction": ["sna"], "lat": [36.5], "lon": [37.95],
+    ...     "valid_from": pd.to_datetime(["2024-12-09"]), "status": ["held"],
+    ...     "source": ["Inference from the SNA advance"], "confidence": [0.4]})
+    >>> p = place_payload(pts, styles={})
+    >>> p["icons"][0]["glyph"], p["icons"][0]["inferred"]
+    ('fa-flag', True)
+    """
+    lat, lon = _latlon(points, "places")
+    faction = _text(points, "faction")
+    holder = faction.map({fid: s.name for fid, s in styles.items()}).astype("str").fillna(faction)
+    status = _text(points, "status").fillna("held")
+    url = _text(points, "source_url")
+    url = url.where(url.str.match(r"(?i)https?://", na=False))
+    place = _text(points, "place").fillna("?")
+    icon_codes, icons = _icon_table(
+        faction, status, styles, inferred=_inferred(points), glyph=_place_glyph
+    )
+    return {
+        "scale": _SCALE,
+        "lat": np.rint(lat * _SCALE).astype(np.int64).tolist(),
+        "lon": np.rint(lon * _SCALE).astype(np.int64).tolist(),
+        "icon": icon_codes,
+        "icons": icons,
+        "title": _coded(place),
+        "tip": _coded(place + " · " + holder.fillna("?") + " (" + status + ")"),
+        "fields": [
+            {"label": "Held by", **_coded(holder)},
+            {"label": "Since", **_coded(_dates(points, "valid_from"))},
+            {"label": "Status", **_coded(status)},
+            {"label": "Confidence", **_percent(points, "confidence")},
+            {"label": "Claimed by", **_coded(_text(points, "claimant"))},
+            {"label": "Note", **_coded(_text(points, "note"))},
+        ],
+        "link": {"text": _coded(_text(points, "source")), "url": _coded(url)},
+    }
+
+
+def _place_glyph(status: str) -> str:
+    return "fa-flag" if status in ("", "held") else "fa-triangle-exclamation"
+
+
+def place_layer(
+    points: pd.DataFrame, *, factions: pd.DataFrame | None, name: str = "Places"
+) -> folium.FeatureGroup:
+    """The control claims in force (:func:`geo.territory.control_at`) as a flag per place.
+
+    Every claim is one click from its source. Places without a position are left out and
+    counted in the layer name.
+
+    >>> pts = pd.DataFrame({"place": ["Manbij"], "faction": ["sdf"], "lat": [36.5], "lon": [37.95]})
+    >>> place_layer(pts, factions=None).layer_name
+    'Places (1)'
+    """
+    lat, lon = _latlon(points, "places")
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    missing = int((~ok).sum())
+    points = points[ok]
+    styles = faction_styles(factions, extra_ids=unique_values(points, "faction"))
+    suffix = f", {missing:,} without a position" if missing else ""
+    group = folium.FeatureGroup(name=f"{name} ({len(points):,}{suffix})")
+    PointSymbols(place_payload(points, styles=styles), cluster=False).add_to(group)
+    return group
+
+
 def crossing_layer(
     crossings: pd.DataFrame, *, factions: pd.DataFrame | None, name: str = "Border crossings"
 ) -> folium.FeatureGroup:
@@ -339,7 +431,8 @@ def crossing_layer(
         "lon": np.rint(lon * _SCALE).astype(np.int64).tolist(),
         "icon": colour_codes.tolist(),
         "icons": [
-            {"glyph": "fa-road-barrier", "colour": c, "border": "solid"} for c in colour_values
+            {"glyph": "fa-road-barrier", "colour": c, "border": "solid", "inferred": False}
+            for c in colour_values
         ],
         "title": _coded(_text(crossings, "name").fillna("Border crossing")),
         "tip": _coded(_text(crossings, "name").fillna("Border crossing") + " (" + status + ")"),
