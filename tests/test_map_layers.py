@@ -332,3 +332,76 @@ def test_offline_labels_name_big_cities_by_their_common_english_name() -> None:
     texts = set(default_labels()["text"])
     assert {"Mosul", "Basrah", "Aleppo", "Damascus"} <= texts
     assert "Al Mawşil al Jadīdah" not in texts, "GeoNames' district entry must not label Mosul"
+
+
+# ---------------------------------------------------------------- claims and their sources
+
+
+def _claims() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "place": ["Manbij", "Tall Rifaat", "Palmyra"],
+            "faction": ["hts", "sdf", "hts"],
+            "lat": [36.53, 36.47, 34.56],
+            "lon": [37.95, 37.10, 38.28],
+            "valid_from": pd.to_datetime(["2024-12-09", "2024-11-26", "2024-12-06"]),
+            "status": ["held", "contested", "held"],
+            "confidence": [0.8, 0.7, 0.4],
+            "source": [
+                "Test wire, 2024-12-09",
+                "Test map, 2024-11-26",
+                "Inference from x, 2024-12-06",
+            ],
+            "source_url": ["https://example.org/manbij", "", ""],
+            "claimant": ["SNA statement", "", ""],
+            "note": ["", "", "No report names the town; " + XSS],
+        }
+    )
+
+
+def test_every_place_claim_opens_its_source_or_says_it_has_none() -> None:
+    from geo.maps.layers import place_layer
+
+    group = place_layer(_claims(), factions=factions())
+    payload = _payload(group)
+    assert group.layer_name == "Places (3)"
+    assert [_decode(payload["link"]["url"], i) for i in range(3)] == [
+        "https://example.org/manbij",
+        None,
+        None,
+    ]
+    fields = {f["label"]: f for f in payload["fields"]}
+    assert _decode(fields["Claimed by"], 0) == "SNA statement"
+    assert _decode(fields["Since"], 1) == "2024-11-26"
+    fmap = folium.Map()
+    group.add_to(fmap)
+    html = fmap.get_root().render()
+    assert "No link to the report" in html  # said in the popup of a claim without a URL
+    assert XSS not in html  # the note travels JSON-escaped and is set as text
+
+
+def test_inferred_claims_and_events_get_their_own_faded_symbol_and_a_legend_row() -> None:
+    from geo.maps.layers import place_layer
+
+    payload = _payload(place_layer(_claims(), factions=factions()))
+    inferred = [payload["icons"][code]["inferred"] for code in payload["icon"]]
+    assert inferred == [False, False, True]
+    ev = pd.DataFrame(events().drop(columns="geometry"))
+    ev["source"] = ["Inference from y, 2024-12-06", *ev["source"].iloc[1:]]
+    codes = event_payload(ev, styles={})
+    assert [codes["icons"][c]["inferred"] for c in codes["icon"]][:2] == [True, False]
+    groups = map_feature_groups(events=ev, places=_claims(), factions=factions())
+    (element,) = _children(groups[-1], Legend)
+    labels = [item["label"] for section in element.sections for item in section["items"]]
+    assert "Inferred, no report of its own (faded, dashed ring)" in labels
+    assert "Place and who holds it (click: source)" in labels
+    plain = map_feature_groups(events=events(), factions=factions())
+    (element,) = _children(plain[-1], Legend)
+    assert "Claims" not in [section["title"] for section in element.sections]
+
+
+def test_event_popups_name_who_claims_an_event() -> None:
+    ev = pd.DataFrame(events().drop(columns="geometry"))
+    ev["claimant"] = ["SOHR", "", "SANA"]
+    fields = {f["label"]: f for f in event_payload(ev, styles={})["fields"]}
+    assert [_decode(fields["Claimed by"], i) for i in range(3)] == ["SOHR", None, "SANA"]

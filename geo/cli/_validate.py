@@ -29,6 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="only validate the files; do not check that places resolve",
     )
     parser.add_argument("--quiet", action="store_true", help="do not print warnings")
+    parser.add_argument(
+        "--sources",
+        action="store_true",
+        help="also print the share of rows with a source URL and the share inferred",
+    )
     parser.set_defaults(func=_run)
 
 
@@ -63,4 +68,9 @@ def _run(args: argparse.Namespace) -> int:
         f"unresolved place(s), {warnings} warning(s)"
     )
     print(summary, file=sys.stderr)
+    if args.sources:
+        from geo.annotations.sourcing import source_coverage
+
+        for share in source_coverage(ann.events, ann.control):
+            print(share)
     return 1 if errors or unresolved else 0
