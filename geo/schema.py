@@ -78,6 +78,7 @@ EVENT_COLUMNS = (
     "source_url",
     "claimant",
     "confidence",
+    "note",
 )
 EVENT_INPUT_COLUMNS = (*EVENT_COLUMNS, "geo_precision")
 """Columns read from an events file: the schema plus the optional ``geo_precision`` code."""

@@ -242,6 +242,7 @@ def import_acled_bytes(
             "source": source,
             "source_url": "",
             "claimant": "",
+            "note": "",
             "confidence": str(ACLED_CONFIDENCE),
             "geo_precision": ("acled:" + raw["geo_precision"]).where(
                 raw["geo_precision"] != "", ""
@@ -304,6 +305,7 @@ def import_ucdp_bytes(
             "source": "UCDP GED" + office,
             "source_url": "",
             "claimant": "",
+            "note": "",
             "confidence": raw["event_clarity"].map(_UCDP_CLARITY).fillna("0.75"),
             "geo_precision": ("ucdp:" + raw["where_prec"]).where(raw["where_prec"] != "", ""),
         },

@@ -53,7 +53,7 @@ __all__ = [
     "validate_events",
 ]
 
-_TEXT_EVENT = ("id", "place", "description", "source", "claimant")
+_TEXT_EVENT = ("id", "place", "description", "source", "claimant", "note")
 _TEXT_CONTROL = ("place", "source", "claimant", "note")
 _GEO_PRECISION = r"acled:[1-3]|ucdp:[1-7]"
 
@@ -130,6 +130,7 @@ def validate_events(
             "source_url": frame["source_url"],
             "claimant": frame["claimant"],
             "confidence": confidence,
+            "note": frame["note"],
             "geo_precision": geo_precision,
         }
     )

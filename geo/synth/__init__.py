@@ -200,6 +200,7 @@ def synthetic_events(
             "source_url": _categorical(np.array([""], dtype=object), np.zeros(n, int)),
             "claimant": _categorical(np.array([""], dtype=object), np.zeros(n, int)),
             "confidence": np.round(rng.beta(6.0, 2.0, size=n), 2),
+            "note": _categorical(np.array([""], dtype=object), np.zeros(n, int)),
             "geo_confidence": np.round(rng.beta(8.0, 1.5, size=n), 2),
             "country": _categorical(town_cc, town_i),
         }

@@ -187,6 +187,7 @@ def event_payload(events: pd.DataFrame, *, styles: Mapping[str, FactionStyle]) -
             {"label": "Sub-type", **_coded(_text(events, "sub_event_type"))},
             {"label": "Description", **_coded(_text(events, "description"))},
             {"label": "Claimed by", **_coded(_text(events, "claimant"))},
+            {"label": "Note", **_coded(_text(events, "note"))},
             {"label": "Confidence", **_percent(events, "confidence")},
             {"label": "Location confidence", **_percent(events, "geo_confidence")},
         ],
