@@ -386,6 +386,20 @@ def test_unticking_a_map_layer_removes_it_from_the_map_and_keeps_the_others():
     assert "Frontlines" not in layer_names(app)
 
 
+def test_ticking_places_draws_a_flag_per_place_whose_popup_links_its_source():
+    control = pd.read_csv(ROOT / "data" / "control.csv", dtype=str, keep_default_na=False)
+    idlib = control.loc[control["place"] == "Idlib", "source_url"].iloc[-1]
+    assert idlib.startswith("https://")
+    app = run_app()
+    assert not [n for n in layer_names(app) if n.startswith("Places")], "off until ticked"
+    assert json.dumps(idlib)[1:-1] not in map_args(app)["feature_group"]
+    widget(app, "checkbox", "layer_places").check()
+    rerun(app)
+    places = [n for n in layer_names(app) if n.startswith("Places")]
+    assert places and places[0].startswith("Places (")
+    assert json.dumps(idlib)[1:-1] in map_args(app)["feature_group"], "Idlib's source link"
+
+
 def test_the_map_date_and_the_faction_filter_change_what_the_map_draws():
     app = run_app()
     first_day = widget(app, "slider", "window").value[0]

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from geo.territory import ControlSnapshot
 
 __all__ = [
+    "DEFAULT_LAYERS",
     "LAYERS",
     "MAP_KEY",
     "MAX_POINTS",
@@ -50,6 +51,9 @@ LAYERS: dict[Layer, str] = {
     "places": "Places (who holds each, with its source)",
     "events": "Events",
 }
+#: The layers drawn until a user switches them: a flag per place hides the areas at the first
+#: zoom, so the places (each claim one click from its source) are one tick away.
+DEFAULT_LAYERS: tuple[Layer, ...] = ("areas", "frontlines", "events")
 
 
 def _layers(
@@ -140,7 +144,7 @@ def render_map(
     *,
     snap: ControlSnapshot,
     shown: gpd.GeoDataFrame,
-    layers: Collection[Layer] = tuple(LAYERS),
+    layers: Collection[Layer] = DEFAULT_LAYERS,
 ) -> dict[str, Any] | None:
     """Draw the map; return what was last clicked (``{"lat": .., "lng": ..}``) or ``None``.
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo.view.state import NOTHING, ViewState, parse_query_params, reconcile, to_query_params
-from ui.mapview import LAYERS
+from ui.mapview import DEFAULT_LAYERS, LAYERS
 
 __all__ = [
     "FilterOptions",
@@ -54,7 +54,7 @@ class Filters:
     countries: tuple[str, ...] | None
     text: str
     near_border_km: float | None
-    layers: tuple[str, ...] = tuple(LAYERS)  # data layers drawn on the map
+    layers: tuple[str, ...] = DEFAULT_LAYERS  # data layers drawn on the map
 
     @property
     def selects_nothing(self) -> bool:
@@ -124,7 +124,7 @@ def init_state(options: FilterOptions) -> None:
         state["playing"] = False
         state["known_options"] = options
         for layer in LAYERS:
-            state[f"layer_{layer}"] = True
+            state[f"layer_{layer}"] = layer in DEFAULT_LAYERS
     known: FilterOptions = state.get("known_options", options)
     if state.pop("advance_date", False):  # the play control asked for the next day
         state["map_date"] = state["map_date"] + ONE_DAY
