@@ -23,17 +23,22 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from geo.places.normalize import query_keys
+import numpy as np
+
+from geo.places.normalize import normalize_name, query_keys
+from geo.places.world import WorldGazetteer, load_world
 from geo.text.countries import Country, country_keys, load_countries
 from geo.text.dates import DateMention, find_dates
 from geo.text.events import DraftEvent, draft_events
 from geo.text.factions import FactionMatcher, FactionMention, load_faction_aliases
 from geo.text.places import PlaceCandidate, PlaceMention, PlaceScanner
+from geo.text.resolve import AREA_KINDS, Context, rank, spelled
 
 __all__ = [
     "ArticleParser",
@@ -55,6 +60,20 @@ _CONTEXT_MIN_CONFIDENCE = 0.5
 _SAME_PLACE_DEG = 0.25  # candidates closer than this (~25 km) are one place for context
 _QUALIFIED_FACTOR = 0.85  # "northern Aleppo" is an area around the point, not the point
 _FALLBACK_FACTOR = 0.75  # "the X border crossing" placed on the town X
+#: Kinds that are no point on the map: never an event's place, never context for others.
+_AREA_OUTPUT = AREA_KINDS | {"country", "admin1", "continent"}
+_ABBREVIATION = re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|U\.K\.|U\.A\.E\.|USA|US|UK|UAE)(?!\w)")
+_ABBREVIATION_COUNTRY = {"US": "US", "USA": "US", "UK": "GB", "UAE": "AE"}
+
+
+class _Either:
+    """Membership in either of two containers (the regional and the world key prefixes)."""
+
+    def __init__(self, first: Container[str], second: Container[str]) -> None:
+        self._first, self._second = first, second
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._first or key in self._second
 
 
 class _Geocoder(Protocol):
@@ -134,23 +153,35 @@ class ArticleParser:
     ['Manbij']
     """
 
-    def __init__(self, *, geocoder: _Geocoder | None = None, factions: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        geocoder: _Geocoder | None = None,
+        factions: Any = None,
+        world: WorldGazetteer | None = None,
+    ) -> None:
         if geocoder is None:
             from geo.places.geocode import load_geocoder  # heavy: only when needed
 
             geocoder = load_geocoder()
         self.geocoder = geocoder
+        self.world = world if world is not None else load_world()
         self._gaz = geocoder.gazetteer
         self.countries: dict[str, Country] = load_countries()
         self.factions = FactionMatcher(_faction_aliases(factions))
         self._usable: dict[str, bool] = {}
         self._ambiguity: dict[tuple[str | None, ...], bool] = {}
         by_country = country_keys(self.countries)
+        prefixes = _proper_prefixes([*self._gaz.keys().tolist(), *by_country])
         self.scanner = PlaceScanner(
-            keys=self._is_usable_key,
+            keys=self._is_key,
             countries=by_country,
-            prefixes=_proper_prefixes([*self._gaz.keys().tolist(), *by_country]),
+            prefixes=_Either(prefixes, self.world.prefixes),
+            keep=self.world.demonym_keys,
         )
+
+    def _is_key(self, key: str) -> bool:
+        return self._is_usable_key(key) or self.world.has_key(key)
 
     def _is_usable_key(self, key: str) -> bool:
         known = self._usable.get(key)
@@ -200,21 +231,28 @@ class ArticleParser:
         if published is not None and not isinstance(published, datetime.date):
             raise TypeError(f"published must be a datetime.date, got {published!r}")
         factions = self.factions.find(text)
-        candidates = self.scanner.scan(text, exclude=[(f.start, f.end) for f in factions])
-        places = self._resolve(candidates)
+        spans = [(f.start, f.end) for f in factions]
+        candidates = self.scanner.scan(text, exclude=spans)
+        extra = _abbreviations(text, [*spans, *((c.start, c.end) for c in candidates)])
+        if extra:
+            candidates = tuple(sorted((*candidates, *extra), key=lambda c: c.start))
+        places = self._resolve(text, candidates)
         dates = find_dates(text, published=published)
         events = draft_events(text, places=places, factions=factions, dates=dates)
         return ParsedArticle(places, factions, dates, events)
 
     # ------------------------------------------------------------ geocoding with context
 
-    def _geocode(self, cand: PlaceCandidate, context: list[tuple[float, float]]) -> PlaceMention:
-        """Resolve a candidate's name (its qualifier is applied later, per mention)."""
+    def _geocode(
+        self, cand: PlaceCandidate, context: list[tuple[float, float]]
+    ) -> tuple[PlaceMention, str | None]:
+        """Resolve a candidate's name in the regional gazetteer: the mention and its source."""
         if cand.country is not None:
             c = self.countries[cand.country]
-            return PlaceMention(
+            mention = PlaceMention(
                 cand.text, cand.start, cand.end, c.name, c.lat, c.lon, c.iso2, "country", 0.95
             )
+            return mention, "countries"
         factor = 1.0
         result = self.geocoder.geocode(cand.query, context=context or None)
         if not result.resolved and cand.fallback:
@@ -222,8 +260,8 @@ class ArticleParser:
             factor = _FALLBACK_FACTOR
         if not result.resolved:
             logger.info("place candidate %r at %d not resolved", cand.text, cand.start)
-            return PlaceMention(cand.text, cand.start, cand.end, None, None, None, None, None, 0.0)
-        return PlaceMention(
+            return _unresolved(cand), None
+        mention = PlaceMention(
             cand.text,
             cand.start,
             cand.end,
@@ -234,37 +272,167 @@ class ArticleParser:
             result.kind,
             float(result.confidence) * factor,
         )
+        return mention, result.source
 
-    def _resolve(self, candidates: tuple[PlaceCandidate, ...]) -> tuple[PlaceMention, ...]:
-        """Geocode each distinct name twice: alone, then among the document's other places."""
-        unique = {(c.query, c.fallback, c.country): c for c in reversed(candidates)}
-        first = {key: self._geocode(cand, []) for key, cand in unique.items()}
-        # (lat, lon) points of the document: its confident places and the countries it names.
-        points = {
-            key: (m.lat, m.lon)
-            for key, m in first.items()
-            if m.lat is not None and m.lon is not None and m.confidence >= _CONTEXT_MIN_CONFIDENCE
-        }
-        second = {}
-        for key, mention in first.items():
-            others = [p for k, p in points.items() if k != key]
-            if key[2] is not None or not others or not self._ambiguous(key[0], key[1]):
-                second[key] = mention  # a country, or a name context cannot change
-            else:
-                second[key] = self._geocode(unique[key], others)
+    def _world_rows(self, cand: PlaceCandidate) -> tuple[np.ndarray, bool, bool]:
+        """World rows of a candidate's name: (rows, a strong key, read from the fallback)."""
+        for name, is_fallback in ((cand.query, False), (cand.fallback, True)):
+            if name:
+                key = normalize_name(name)
+                rows = self.world.rows(key)
+                if rows.size:
+                    return rows, self.world.is_strong(key), is_fallback
+        return np.empty(0, dtype=np.int64), False, False
+
+    def _area_row(self, cand: PlaceCandidate, rows: np.ndarray) -> int | None:
+        """A demonym, continent, macro-region, region or feature the bare name is, if any."""
+        if cand.feature is not None or not rows.size:
+            return None
+        kinds = self.world.kind[rows]
+        area = [int(r) for r, k in zip(rows.tolist(), kinds.tolist(), strict=True) if k in AREA_KINDS]
+        # "American": the United States, not American Samoa -- the most populous of them
+        return max(area, key=lambda r: int(self.world.population[r])) if area else None
+
+    def _world_mention(
+        self, cand: PlaceCandidate, row: int, confidence: float, rivals: tuple[str, ...] = ()
+    ) -> PlaceMention:
+        w = self.world
+        kind, country = str(w.kind[row]), str(w.country[row]) or None
+        name, lat, lon = str(w.name[row]), float(w.lat[row]), float(w.lon[row])
+        if kind == "demonym" and country in self.countries and w.ref[row] == "countryinfo":
+            c = self.countries[country]  # "Syrian": the country, on its label point
+            name, lat, lon = c.name, c.lat, c.lon
+        return PlaceMention(
+            cand.text, cand.start, cand.end, name, lat, lon, country, kind,
+            round(confidence, 3), rivals,
+        )  # fmt: skip
+
+    def _containers(self, text: str, candidates: tuple[PlaceCandidate, ...]) -> dict[int, frozenset[str]]:
+        """Per candidate index: the division or country after it ("Springfield, Ohio")."""
+        out: dict[int, frozenset[str]] = {}
+        for i in range(len(candidates) - 1):
+            here, nxt = candidates[i], candidates[i + 1]
+            if text[here.end : nxt.start].strip() != "," or nxt.qualifier:
+                continue
+            if nxt.country is not None:
+                out[i] = frozenset({nxt.country})
+                continue
+            rows, _, _ = self._world_rows(nxt)
+            codes = {str(a) for a, k in zip(self.world.admin1[rows], self.world.kind[rows], strict=True) if k == "admin1"}
+            if codes:
+                out[i] = frozenset(codes)
+        return out
+
+    def _decide(
+        self,
+        cand: PlaceCandidate,
+        regional: tuple[PlaceMention, str | None],
+        world: tuple[np.ndarray, bool, bool],
+        context: Context,
+    ) -> PlaceMention | None:
+        """One candidate's place: a country, an area, the curated region, or the world's best.
+
+        ``None`` drops the candidate: a small town abroad the document gives no support to.
+        """
+        mention, source = regional
+        if cand.country is not None:
+            return mention
+        rows, strong, from_fallback = world
+        curated = source == "places.csv"
+        area = None if curated else self._area_row(cand, rows)
+        if area is not None:
+            return self._world_mention(cand, area, 0.9)
+        in_primary = mention.country in PRIMARY_COUNTRIES
+        theatre = bool(PRIMARY_COUNTRIES & (context.named | context.inferred))
+        if mention.lat is not None and (curated or (in_primary and (theatre or not strong))):
+            return mention  # our curated Syria/Iraq gazetteer first inside the region
+        if not rows.size:
+            return mention
+        ranked = rank(self.world, rows, context)
+        if in_primary and mention.lat is not None and self.world.country[ranked.row] == mention.country:
+            return mention  # the world agrees on the country: the curated reading of the name
+        if not (strong or ranked.supported or mention.lat is not None):
+            return None  # a small town abroad that nothing in the document points to
+        if cand.opens_sentence and mention.lat is None and not ranked.supported:
+            if str(self.world.kind[ranked.row]) == "town":
+                return None  # "Long lines formed", "Police said": a word, not a town
+        factor = _FALLBACK_FACTOR if from_fallback else 1.0
+        return self._world_mention(cand, ranked.row, ranked.confidence * factor, ranked.rivals)
+
+    def _resolve(self, text: str, candidates: tuple[PlaceCandidate, ...]) -> tuple[PlaceMention, ...]:
+        """Resolve every distinct name twice: alone, then among the document's other places."""
+        keys = [(c.query, c.fallback, c.country) for c in candidates]
+        unique = {key: c for key, c in zip(reversed(keys), reversed(candidates), strict=True)}
+        regional = {key: self._geocode(cand, []) for key, cand in unique.items()}
+        world = {key: self._world_rows(cand) for key, cand in unique.items()}
+        within: dict[tuple[str | None, ...], set[str]] = {}
+        for i, codes in self._containers(text, candidates).items():
+            within.setdefault(keys[i], set()).update(codes)
+        named = {c.country for c in candidates if c.country}
+        for key, cand in unique.items():
+            area = self._area_row(cand, world[key][0])
+            if area is not None and self.world.kind[area] == "demonym" and self.world.country[area]:
+                named.add(str(self.world.country[area]))
+        named.update(c for codes in within.values() for c in codes if len(c) == 2)
+
+        def contexts(done: dict[Any, PlaceMention | None]) -> dict[Any, Context]:
+            out = {}
+            for key, cand in unique.items():
+                others = [m for k, m in done.items() if k != key and m is not None]
+                points = tuple(
+                    (m.lat, m.lon) for m in others
+                    if m.lat is not None and m.lon is not None
+                    and m.confidence >= _CONTEXT_MIN_CONFIDENCE and m.kind not in _AREA_OUTPUT
+                )  # fmt: skip
+                out[key] = Context(
+                    named=frozenset(named),
+                    inferred=frozenset(m.country for m in others if m.country),
+                    points=points,
+                    within=frozenset(within.get(key, ())),
+                    division=cand.feature == "region",
+                    spelled=spelled(cand.fallback or cand.query),
+                )
+            return out
+
+        first_pass = {k: m for k, (m, _) in regional.items() if m.lat is not None}
+        ctx = contexts(first_pass)
+        first = {key: self._decide(cand, regional[key], world[key], ctx[key]) for key, cand in unique.items()}
+        ctx = contexts(first)
+        second: dict[Any, PlaceMention | None] = {}
+        for key, cand in unique.items():
+            again = regional[key]
+            if key[2] is None and ctx[key].points and self._ambiguous(key[0], key[1]):
+                again = self._geocode(cand, list(ctx[key].points))
+            second[key] = self._decide(cand, again, world[key], ctx[key])
         out = []
-        for cand in candidates:
-            m = second[(cand.query, cand.fallback, cand.country)]
+        for cand, key in zip(candidates, keys, strict=True):
+            m = second[key]
+            if m is None:
+                continue
             kind, confidence = m.kind, m.confidence
-            if cand.qualifier and m.lat is not None:  # "northern Aleppo": an area, not the point
-                kind, confidence = "region", confidence * _QUALIFIED_FACTOR
+            if cand.qualifier and m.lat is not None and kind not in AREA_KINDS | {"country"}:
+                kind, confidence = "region", confidence * _QUALIFIED_FACTOR  # "northern Aleppo"
             out.append(
                 PlaceMention(
                     cand.text, cand.start, cand.end, m.name, m.lat, m.lon, m.country, kind,
-                    round(confidence, 3),
+                    round(confidence, 3), m.candidates,
                 )
             )  # fmt: skip
         return tuple(out)
+
+
+def _unresolved(cand: PlaceCandidate) -> PlaceMention:
+    return PlaceMention(cand.text, cand.start, cand.end, None, None, None, None, None, 0.0)
+
+
+def _abbreviations(text: str, taken: list[tuple[int, int]]) -> list[PlaceCandidate]:
+    """Country abbreviations ("U.S.", "UK", "UAE") outside the spans already taken."""
+    out = []
+    for m in _ABBREVIATION.finditer(text):
+        if not any(s < m.end() and m.start() < e for s, e in taken):
+            code = _ABBREVIATION_COUNTRY[m[0].replace(".", "")]
+            out.append(PlaceCandidate(m[0], m.start(), m.end(), m[0], country=code))
+    return out
 
 
 def geoparse(
