@@ -61,7 +61,7 @@ WORLD_KINDS: frozenset[str] = frozenset(
 STRONG_POPULATION = 15_000
 _ALIAS_POPULATION = 15_000  # GeoNames alternate names only for towns this big
 _CITY_POPULATION = 100_000
-_CACHE_VERSION = "4"
+_CACHE_VERSION = "5"
 _NAMES_CSV = Path(__file__).with_name("world_names.csv")
 _LATIN = re.compile(r"^[\u0020-\u024F\u1E00-\u1EFF\u2018\u2019`'.-]+$")
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
@@ -80,7 +80,7 @@ _EXTRA_DEMONYMS: dict[str, tuple[str, ...]] = {
     "AE": ("Emiratis",),
     "NL": ("Dutch",),
     "LB": ("Lebanese",),
-    "PH": ("Filipino", "Filipinos"),
+    "PH": ("Filipino", "Filipinos", "Philippine"),
     "NZ": ("New Zealander",),
 }
 
@@ -202,13 +202,15 @@ def _towns(b: _Builder, cities: dict[str, Any], capitals: set[tuple[str, str]]) 
 
 
 def _division_names(rg: list[dict[str, str]], cities: dict[str, Any]) -> dict[str, str]:
-    """GeoNames admin1 code ("IQ.02") -> the division's name, by towns both files hold."""
-    by_town = {(r["cc"], r["name"], round(float(r["lat"]), 1), round(float(r["lon"]), 1)): r
-               for r in rg}  # fmt: skip
+    """GeoNames admin1 code ("IQ.02") -> the division's name, by towns both files hold.
+
+    A town is the same in both when its country and its point (to 1e-3 degree) are.
+    """
+    by_town = {(r["cc"], round(float(r["lat"]), 3), round(float(r["lon"]), 3)): r for r in rg}
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for city in cities.values():
-        key = (city["countrycode"], city["name"], round(float(city["latitude"]), 1),
-               round(float(city["longitude"]), 1))  # fmt: skip
+        key = (city["countrycode"], round(float(city["latitude"]), 3),
+               round(float(city["longitude"]), 3))  # fmt: skip
         hit = by_town.get(key)
         if hit is not None and hit["admin1"]:
             votes[f"{city['countrycode']}.{city.get('admin1code') or ''}"][hit["admin1"]] += 1

@@ -62,6 +62,7 @@ _QUALIFIED_FACTOR = 0.85  # "northern Aleppo" is an area around the point, not t
 _FALLBACK_FACTOR = 0.75  # "the X border crossing" placed on the town X
 #: Kinds that are no point on the map: never an event's place, never context for others.
 _AREA_OUTPUT = AREA_KINDS | {"country", "admin1", "continent"}
+_NOT_POINTS = AREA_KINDS | {"country"}
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|U\.K\.|U\.A\.E\.|USA|US|UK|UAE)(?!\w)")
 _ABBREVIATION_COUNTRY = {"US": "US", "USA": "US", "UK": "GB", "UAE": "AE"}
 
@@ -177,8 +178,14 @@ class ArticleParser:
             keys=self._is_key,
             countries=by_country,
             prefixes=_Either(prefixes, self.world.prefixes),
-            keep=self.world.demonym_keys,
+            keep=self.world.demonym_keys | self._curated_keys(),
         )
+
+    def _curated_keys(self) -> frozenset[str]:
+        """Folded names of the curated places (``places.csv``)."""
+        keys, rows = self._gaz.key_rows()
+        curated = np.asarray(self._gaz.source)[rows] == "places.csv"
+        return frozenset(np.asarray(keys)[curated].tolist())
 
     def _is_key(self, key: str) -> bool:
         return self._is_usable_key(key) or self.world.has_key(key)
@@ -323,6 +330,23 @@ class ArticleParser:
                 out[i] = frozenset(codes)
         return out
 
+    def _division_not_country(
+        self, cand: PlaceCandidate, rows: np.ndarray, context: Context
+    ) -> int | None:
+        """The division a country's name also names when the document is about its country.
+
+        "Georgia" next to Atlanta and Fulton County is the US state, not the country.
+        """
+        if not rows.size or cand.country in context.placed:
+            return None
+        w = self.world
+        divisions = [
+            int(r) for r in rows.tolist()
+            if w.kind[r] == "admin1" and w.country[r] != cand.country
+            and w.country[r] in context.placed
+        ]  # fmt: skip
+        return divisions[0] if len(divisions) == 1 else None
+
     def _decide(
         self,
         cand: PlaceCandidate,
@@ -335,9 +359,10 @@ class ArticleParser:
         ``None`` drops the candidate: a small town abroad the document gives no support to.
         """
         mention, source = regional
-        if cand.country is not None:
-            return mention
         rows, strong, from_fallback = world
+        if cand.country is not None:
+            state = self._division_not_country(cand, rows, context)
+            return mention if state is None else self._world_mention(cand, state, 0.8)
         curated = source == "places.csv"
         area = None if curated else self._area_row(cand, rows)
         if area is not None:
@@ -387,6 +412,9 @@ class ArticleParser:
                 out[key] = Context(
                     named=frozenset(named),
                     inferred=frozenset(m.country for m in others if m.country),
+                    placed=frozenset(
+                        m.country for m in others if m.country and m.kind not in _NOT_POINTS
+                    ),
                     points=points,
                     within=frozenset(within.get(key, ())),
                     division=cand.feature == "region",

@@ -213,8 +213,9 @@ class PlaceScanner:
     max_words : int
         Longest n-gram tried.
     keep : container of str, optional
-        Folded one-word keys that are places although they are ordinary capitalised words
-        of news text (demonyms: "Syrian", "Iraqi").
+        Folded keys that are places although they are ordinary capitalised words of news
+        text (demonyms: "Syrian", "Iraqi") or hold a word of a person's name (curated places:
+        "Abu Kamal").
 
     Examples
     --------
@@ -341,7 +342,8 @@ class PlaceScanner:
         if len(content) == 1 and content[0].lower in _ENGLISH_NAMES and not toks[i].joined:
             return True  # "Hit hard by ..." opening a sentence; mid-sentence "in Hit" stays
         if any(t.lower in _PERSON_WORDS for t in content):
-            return True
+            if " ".join(_fold(t.raw) for t in content) not in self._keep:
+                return True  # "Abu Kamal" is a curated place, "Abu Mohammed" a person
         b = i - 1
         while b >= 0 and toks[b].lower in ARTICLES and toks[b + 1].joined:
             b -= 1  # look past "al-" to the word before it

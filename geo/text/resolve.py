@@ -52,7 +52,8 @@ class Context:
     """What the document says around one mention.
 
     ``named``: ISO2 codes of countries the document names (or their demonyms); ``inferred``:
-    countries of its other resolved places; ``points``: (lat, lon) of its other confident
+    countries of its other resolved places; ``placed``: the same, of its towns and divisions
+    only (not countries or demonyms); ``points``: (lat, lon) of its other confident
     places; ``within``: admin1 codes (``"US.OH"``) or ISO2 codes that follow the mention after
     a comma; ``division``: whether a feature word names a division ("Karak district");
     ``spelled``: the mention's letters in lower-case ASCII (:func:`spelled`).
@@ -62,6 +63,7 @@ class Context:
     inferred: frozenset[str] = frozenset()
     points: tuple[tuple[float, float], ...] = ()
     within: frozenset[str] = frozenset()
+    placed: frozenset[str] = frozenset()
     division: bool = False
     spelled: str = ""
 
