@@ -72,7 +72,9 @@ def _parse_body(body: str) -> tuple[str, tuple[GoldMention, ...]]:
             lat, lon = (float(v) for v in spec[0].split(","))
         code = spec[-1].strip()
         gold.append(
-            GoldMention(surface, length, length + len(surface), lat, lon, None if code == "-" else code)
+            GoldMention(
+                surface, length, length + len(surface), lat, lon, None if code == "-" else code
+            )
         )
         out.append(surface)
         length += len(surface)
@@ -105,7 +107,10 @@ def read_passages(path: Path = GOLD) -> list[Passage]:
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
@@ -146,7 +151,9 @@ def score(passages: list[Passage], parser: Any) -> dict[str, Any]:
     return out
 
 
-def evaluate(which: Literal["dev", "heldout", "all"] = "all", *, parser: Any = None) -> dict[str, Any]:
+def evaluate(
+    which: Literal["dev", "heldout", "all"] = "all", *, parser: Any = None
+) -> dict[str, Any]:
     """Score the geoparser on one split of the gold passages (or on both)."""
     if parser is None:
         from geo.text import ArticleParser

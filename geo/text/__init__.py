@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+from collections import Counter
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -260,6 +261,8 @@ class ArticleParser:
                 cand.text, cand.start, cand.end, c.name, c.lat, c.lon, c.iso2, "country", 0.95
             )
             return mention, "countries"
+        if not self._is_usable_key(normalize_name(cand.fallback or cand.query)):
+            return _unresolved(cand), None  # a name only the world gazetteer knows
         factor = 1.0
         result = self.geocoder.geocode(cand.query, context=context or None)
         if not result.resolved and cand.fallback:
@@ -295,8 +298,12 @@ class ArticleParser:
         """A demonym, continent, macro-region, region or feature the bare name is, if any."""
         if cand.feature is not None or not rows.size:
             return None
+        if rows.size == 1 and self.world.kind[rows[0]] not in AREA_KINDS:
+            return None
         kinds = self.world.kind[rows]
-        area = [int(r) for r, k in zip(rows.tolist(), kinds.tolist(), strict=True) if k in AREA_KINDS]
+        area = [
+            int(r) for r, k in zip(rows.tolist(), kinds.tolist(), strict=True) if k in AREA_KINDS
+        ]
         # "American": the United States, not American Samoa -- the most populous of them
         return max(area, key=lambda r: int(self.world.population[r])) if area else None
 
@@ -314,7 +321,9 @@ class ArticleParser:
             round(confidence, 3), rivals,
         )  # fmt: skip
 
-    def _containers(self, text: str, candidates: tuple[PlaceCandidate, ...]) -> dict[int, frozenset[str]]:
+    def _containers(
+        self, text: str, candidates: tuple[PlaceCandidate, ...]
+    ) -> dict[int, frozenset[str]]:
         """Per candidate index: the division or country after it ("Springfield, Ohio")."""
         out: dict[int, frozenset[str]] = {}
         for i in range(len(candidates) - 1):
@@ -325,7 +334,11 @@ class ArticleParser:
                 out[i] = frozenset({nxt.country})
                 continue
             rows, _, _ = self._world_rows(nxt)
-            codes = {str(a) for a, k in zip(self.world.admin1[rows], self.world.kind[rows], strict=True) if k == "admin1"}
+            codes = {
+                str(a)
+                for a, k in zip(self.world.admin1[rows], self.world.kind[rows], strict=True)
+                if k == "admin1"
+            }
             if codes:
                 out[i] = frozenset(codes)
         return out
@@ -374,17 +387,23 @@ class ArticleParser:
         if not rows.size:
             return mention
         ranked = rank(self.world, rows, context)
-        if in_primary and mention.lat is not None and self.world.country[ranked.row] == mention.country:
+        if (
+            in_primary
+            and mention.lat is not None
+            and self.world.country[ranked.row] == mention.country
+        ):
             return mention  # the world agrees on the country: the curated reading of the name
         if not (strong or ranked.supported or mention.lat is not None):
             return None  # a small town abroad that nothing in the document points to
-        if cand.opens_sentence and mention.lat is None and not ranked.supported:
-            if str(self.world.kind[ranked.row]) == "town":
-                return None  # "Long lines formed", "Police said": a word, not a town
+        opening = cand.opens_sentence and mention.lat is None and not ranked.supported
+        if opening and str(self.world.kind[ranked.row]) == "town":
+            return None  # "Long lines formed", "Police said": a word, not a town
         factor = _FALLBACK_FACTOR if from_fallback else 1.0
         return self._world_mention(cand, ranked.row, ranked.confidence * factor, ranked.rivals)
 
-    def _resolve(self, text: str, candidates: tuple[PlaceCandidate, ...]) -> tuple[PlaceMention, ...]:
+    def _resolve(
+        self, text: str, candidates: tuple[PlaceCandidate, ...]
+    ) -> tuple[PlaceMention, ...]:
         """Resolve every distinct name twice: alone, then among the document's other places."""
         keys = [(c.query, c.fallback, c.country) for c in candidates]
         unique = {key: c for key, c in zip(reversed(keys), reversed(candidates), strict=True)}
@@ -401,21 +420,37 @@ class ArticleParser:
         named.update(c for codes in within.values() for c in codes if len(c) == 2)
 
         def contexts(done: dict[Any, PlaceMention | None]) -> dict[Any, Context]:
+            found = {k: m for k, m in done.items() if m is not None}
+            usable = [
+                k for k, m in found.items()
+                if m.lat is not None and m.lon is not None
+                and m.confidence >= _CONTEXT_MIN_CONFIDENCE and m.kind not in _AREA_OUTPUT
+            ]  # fmt: skip
+            points = np.array([(found[k].lat, found[k].lon) for k in usable], dtype=float)
+            at = {k: i for i, k in enumerate(usable)}
+            every = Counter(m.country for m in found.values() if m.country)
+            placed = Counter(
+                m.country for m in found.values() if m.country and m.kind not in _NOT_POINTS
+            )
+
+            all_every, all_placed = frozenset(every), frozenset(placed)
+            named_set = frozenset(named)
+
+            def others(
+                counts: Counter[str], base: frozenset[str], own: str | None
+            ) -> frozenset[str]:
+                return base - {own} if own is not None and counts[own] == 1 else base
+
             out = {}
             for key, cand in unique.items():
-                others = [m for k, m in done.items() if k != key and m is not None]
-                points = tuple(
-                    (m.lat, m.lon) for m in others
-                    if m.lat is not None and m.lon is not None
-                    and m.confidence >= _CONTEXT_MIN_CONFIDENCE and m.kind not in _AREA_OUTPUT
-                )  # fmt: skip
+                own = found.get(key)
+                mine = [at[key]] if key in at else []
+                point_own = own is not None and own.kind not in _NOT_POINTS
                 out[key] = Context(
-                    named=frozenset(named),
-                    inferred=frozenset(m.country for m in others if m.country),
-                    placed=frozenset(
-                        m.country for m in others if m.country and m.kind not in _NOT_POINTS
-                    ),
-                    points=points,
+                    named=named_set,
+                    inferred=others(every, all_every, own.country if own else None),
+                    placed=others(placed, all_placed, own.country if point_own else None),
+                    points=np.delete(points, mine, axis=0) if len(points) else (),
                     within=frozenset(within.get(key, ())),
                     division=cand.feature == "region",
                     spelled=spelled(cand.fallback or cand.query),
@@ -424,13 +459,17 @@ class ArticleParser:
 
         first_pass = {k: m for k, (m, _) in regional.items() if m.lat is not None}
         ctx = contexts(first_pass)
-        first = {key: self._decide(cand, regional[key], world[key], ctx[key]) for key, cand in unique.items()}
+        first = {
+            key: self._decide(cand, regional[key], world[key], ctx[key])
+            for key, cand in unique.items()
+        }
         ctx = contexts(first)
+        cells_of = _cells(first)
         second: dict[Any, PlaceMention | None] = {}
         for key, cand in unique.items():
             again = regional[key]
-            if key[2] is None and ctx[key].points and self._ambiguous(key[0], key[1]):
-                again = self._geocode(cand, list(ctx[key].points))
+            if key[2] is None and key in cells_of and self._ambiguous(key[0], key[1]):
+                again = self._geocode(cand, sorted(cells_of[key]))
             second[key] = self._decide(cand, again, world[key], ctx[key])
         out = []
         for cand, key in zip(candidates, keys, strict=True):
@@ -447,6 +486,29 @@ class ArticleParser:
                 )
             )  # fmt: skip
         return tuple(out)
+
+
+def _cells(done: dict[Any, PlaceMention | None]) -> dict[Any, frozenset[tuple[float, float]]]:
+    """Per key, the other confident places as one (lat, lon) per ~10 km cell.
+
+    The regional geocoder weighs the nearest point, not how many there are; fewer points
+    keep its cache keys short.
+    """
+    own: dict[Any, tuple[float, float]] = {
+        k: (round(m.lat, 1), round(m.lon, 1))
+        for k, m in done.items()
+        if m is not None and m.lat is not None and m.lon is not None
+        and m.confidence >= _CONTEXT_MIN_CONFIDENCE and m.kind not in _AREA_OUTPUT
+    }  # fmt: skip
+    count = Counter(own.values())
+    every = frozenset(count)
+    out = {}
+    for key in done:
+        cell = own.get(key)
+        mine = every - {cell} if cell is not None and count[cell] == 1 else every
+        if mine:
+            out[key] = mine
+    return out
 
 
 def _unresolved(cand: PlaceCandidate) -> PlaceMention:

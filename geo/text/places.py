@@ -336,14 +336,14 @@ class PlaceScanner:
         )
 
     def _rejected(self, toks: list[_Tok], i: int, j: int, content: list[_Tok]) -> bool:
-        if len(content) == 1 and content[0].lower in _COMMON_CAPS:
-            if _fold(content[0].raw) not in self._keep:
-                return True
+        common = len(content) == 1 and content[0].lower in _COMMON_CAPS
+        if common and _fold(content[0].raw) not in self._keep:
+            return True
         if len(content) == 1 and content[0].lower in _ENGLISH_NAMES and not toks[i].joined:
             return True  # "Hit hard by ..." opening a sentence; mid-sentence "in Hit" stays
-        if any(t.lower in _PERSON_WORDS for t in content):
-            if " ".join(_fold(t.raw) for t in content) not in self._keep:
-                return True  # "Abu Kamal" is a curated place, "Abu Mohammed" a person
+        person = any(t.lower in _PERSON_WORDS for t in content)
+        if person and " ".join(_fold(t.raw) for t in content) not in self._keep:
+            return True  # "Abu Kamal" is a curated place, "Abu Mohammed" a person
         b = i - 1
         while b >= 0 and toks[b].lower in ARTICLES and toks[b + 1].joined:
             b -= 1  # look past "al-" to the word before it

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from anyascii import anyascii
@@ -61,7 +62,7 @@ class Context:
 
     named: frozenset[str] = frozenset()
     inferred: frozenset[str] = frozenset()
-    points: tuple[tuple[float, float], ...] = ()
+    points: Any = ()  # (lat, lon) pairs: a sequence or an (n, 2) array
     within: frozenset[str] = frozenset()
     placed: frozenset[str] = frozenset()
     division: bool = False
@@ -86,10 +87,32 @@ def spelled(text: str) -> str:
 _spelled = functools.lru_cache(maxsize=65536)(spelled)
 
 
-def _km(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> np.ndarray:
+def _member(values: np.ndarray, wanted: frozenset[str]) -> np.ndarray:
+    """``values[i] in wanted`` per item (a few values: faster than np.isin on objects)."""
+    if not wanted:
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter((v in wanted for v in values.tolist()), dtype=bool, count=len(values))
+
+
+def _km(lat: Any, lon: Any, lat0: Any, lon0: Any) -> np.ndarray:
+    """Great-circle km between points (degrees; arguments broadcast like numpy arrays)."""
     p1, p2 = np.radians(lat), np.radians(lat0)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon0 - lon) / 2) ** 2
+    a = (
+        np.sin((p2 - p1) / 2) ** 2
+        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon0 - lon) / 2) ** 2
+    )
     return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _only(world: WorldGazetteer, row: int, context: Context) -> Ranked:
+    country, admin1 = world.country[row], world.admin1[row]
+    supported = country in context.named or bool({country, admin1} & context.within)
+    points = np.asarray(context.points, dtype=float).reshape(-1, 2)
+    if not supported and points.size:
+        near = _km(points[:, 0], points[:, 1], float(world.lat[row]), float(world.lon[row]))
+        supported = bool(near.min() < 300.0)
+    town = world.kind[row] in ("city", "town") and world.population[row] < 15_000
+    return Ranked(row, 0.8 if town else 0.9, supported)
 
 
 def label(world: WorldGazetteer, row: int) -> str:
@@ -100,37 +123,36 @@ def label(world: WorldGazetteer, row: int) -> str:
 
 def rank(world: WorldGazetteer, rows: np.ndarray, context: Context) -> Ranked:
     """Return the best of ``rows`` for a mention in ``context`` (``rows`` must not be empty)."""
+    if rows.size == 1:  # nothing to weigh: only whether the document supports it
+        return _only(world, int(rows[0]), context)
     kind = world.kind[rows]
     country = world.country[rows]
     admin1 = world.admin1[rows]
     pop = world.population[rows].astype(float)
     lat, lon = world.lat[rows], world.lon[rows]
     towns = (kind == "city") | (kind == "town")
-    capital = np.array([str(r).endswith("capital") for r in world.ref[rows]], dtype=bool)
+    capital = world.is_capital[rows]
     prominence = np.clip((np.log10(pop + 1.0) - 3.0) / 4.0, 0.0, 1.0)
     score = np.where(towns, 0.5 * prominence + 0.5 * capital, 0.0)
     if context.spelled:  # its own name letter for letter: "Homs" is Homs before Al Khums
         own = np.array([_spelled(str(n)) == context.spelled for n in world.name[rows]])
         score += 0.15 * own
-    score += np.array([_KIND_PRIOR.get(str(k), 0.0) for k in kind])
-    named = np.isin(country, list(context.named)) if context.named else np.zeros(rows.size, bool)
-    inferred = np.isin(country, list(context.inferred)) if context.inferred else named * False
-    within = (
-        np.isin(admin1, list(context.within)) | np.isin(country, list(context.within))
-        if context.within
-        else np.zeros(rows.size, bool)
-    )
+    score += np.fromiter((_KIND_PRIOR.get(k, 0.0) for k in kind.tolist()), float, len(kind))
+    named = _member(country, context.named)
+    inferred = _member(country, context.inferred)
+    within = _member(admin1, context.within) | _member(country, context.within)
     within &= kind != "admin1"  # "Ohio, US": the state is the container, not the contained
     score += 0.45 * named + 0.15 * (inferred & ~named) + 1.0 * within
-    score += 0.1 * np.isin(country, list(_REGION_OF_INTEREST))
+    score += 0.1 * _member(country, _REGION_OF_INTEREST)
     if context.division:
         score += 0.5 * (kind == "admin1") + 0.3 * (kind == "region")
     near = np.zeros(rows.size)
-    if context.points:
-        near = np.min([_km(lat, lon, p_lat, p_lon) for p_lat, p_lon in context.points], axis=0)
+    points = np.asarray(context.points, dtype=float).reshape(-1, 2)  # (lat, lon) rows
+    if points.size:
+        near = _km(lat[:, None], lon[:, None], points[None, :, 0], points[None, :, 1]).min(axis=1)
         score += 0.3 * np.exp(-near / 200.0)
     best = int(np.argmax(score))
-    supported = bool(named[best] or within[best] or (context.points and near[best] < 300.0))
+    supported = bool(named[best] or within[best] or (points.size and near[best] < 300.0))
     far = _km(lat, lon, float(lat[best]), float(lon[best])) > _RIVAL_KM
     if not far.any():
         confidence = 0.9 if not towns[best] or pop[best] >= 15_000 else 0.8
