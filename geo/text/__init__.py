@@ -396,8 +396,11 @@ class ArticleParser:
         if not (strong or ranked.supported or mention.lat is not None):
             return None  # a small town abroad that nothing in the document points to
         opening = cand.opens_sentence and mention.lat is None and not ranked.supported
-        if opening and str(self.world.kind[ranked.row]) == "town":
-            return None  # "Long lines formed", "Police said": a word, not a town
+        if opening and (
+            str(self.world.kind[ranked.row]) == "town"
+            or spelled(str(self.world.name[ranked.row])) != context.spelled
+        ):
+            return None  # "Long queues formed", "Police said": a word, not a place
         factor = _FALLBACK_FACTOR if from_fallback else 1.0
         return self._world_mention(cand, ranked.row, ranked.confidence * factor, ranked.rivals)
 
