@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from _geoparse_helpers import km_between, shared_parser
+
 from bench.geoparse_world import evaluate, read_passages
 from geo.cli import main
 
@@ -21,7 +21,9 @@ def _places(parser, text):
 
 
 def test_capitals_and_cities_abroad_are_found_and_placed(parser):
-    places = parser.parse("Talks moved from Brussels to Ankara, then to Moscow and Washington.").places
+    places = parser.parse(
+        "Talks moved from Brussels to Ankara, then to Moscow and Washington."
+    ).places
     assert [(p.text, p.country) for p in places] == [
         ("Brussels", "BE"), ("Ankara", "TR"), ("Moscow", "RU"), ("Washington", "US"),
     ]  # fmt: skip
@@ -62,7 +64,9 @@ def test_georgia_next_to_atlanta_is_the_us_state_and_alone_the_country(parser):
 
 
 def test_demonyms_resolve_to_their_country_and_regions_to_areas(parser):
-    text = "Syrian and Lebanese officials met Jordanian envoys to discuss the Middle East and Europe."
+    text = (
+        "Syrian and Lebanese officials met Jordanian envoys to discuss the Middle East and Europe."
+    )
     assert _places(parser, text) == [
         ("Syrian", "Syria", "SY", "demonym"),
         ("Lebanese", "Lebanon", "LB", "demonym"),
