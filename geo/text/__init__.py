@@ -1,14 +1,20 @@
 """Read a news article: place, faction and date mentions, and draft events for review.
 
 :class:`ArticleParser` holds what is expensive to load — the geocoder with its gazetteer, the
-country table and the faction alias matcher — and is reused across articles; :func:`geoparse`
-is the one-call form. The steps:
+world gazetteer (:mod:`geo.places.world`), the country table and the faction alias matcher —
+and is reused across articles; :func:`geoparse` is the one-call form. The steps:
 
 1. factions (:mod:`geo.text.factions`) first, so that no faction name is taken for a place;
-2. place candidates (:mod:`geo.text.places`), a token n-gram scan over the gazetteer keys;
-3. geocoding with document context: every candidate is geocoded once, then again with the
-   points of the document's other places and the label points of the countries it names, so
-   that "Sinjar" next to "northern Iraq" is the Iraqi town, not the Syrian village;
+2. place candidates (:mod:`geo.text.places`), a token n-gram scan over the keys of both
+   gazetteers and the country names, plus country abbreviations ("U.S.", "UK", "UAE");
+3. resolution with document context, twice (alone, then among the document's other places):
+   a country name is the country (or a US state next to US places: "Georgia"); a demonym,
+   continent, macro-region or feature is that area; a name our curated Syria/Iraq gazetteer
+   places there keeps that reading when the document is about the region or the world agrees
+   on the country ("Sinjar" next to "northern Iraq" is the Iraqi town); any other name is
+   ranked over the world's namesakes (:mod:`geo.text.resolve`: named countries, "Springfield,
+   Ohio", nearby places, population, kind), ambiguous ones with a low confidence and their
+   ``candidates``; a small town abroad nothing in the document points to is dropped;
 4. dates (:mod:`geo.text.dates`) resolved against the publication date;
 5. one draft event per sentence that reports an action (:mod:`geo.text.events`): the faction
    that acts, the ACLED type, the place (the first specific place after the trigger), the date,
@@ -147,6 +153,8 @@ class ArticleParser:
     factions : path, mapping or DataFrame, optional
         The factions table (``id, name, aliases``) or ``id -> aliases``; default
         ``data/factions.csv``.
+    world : WorldGazetteer, optional
+        The world gazetteer; by default :func:`geo.places.world.load_world` is called.
 
     Examples
     --------
@@ -189,6 +197,7 @@ class ArticleParser:
         return frozenset(np.asarray(keys)[curated].tolist())
 
     def _is_key(self, key: str) -> bool:
+        """Whether a folded n-gram names a usable regional place or any world place."""
         return self._is_usable_key(key) or self.world.has_key(key)
 
     def _is_usable_key(self, key: str) -> bool:

@@ -24,6 +24,7 @@ from geo.text.places import PlaceMention
 
 __all__ = [
     "EVENT_TYPES",
+    "NOT_EVENT_PLACES",
     "DraftEvent",
     "EventType",
     "EventTyping",
