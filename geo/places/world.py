@@ -43,12 +43,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from anyascii import anyascii
 
 from geo.cache import CacheSlot, atomic_write, fingerprint, read_or_build
 from geo.errors import DataFileError
 from geo.places.normalize import normalize_name
 
-__all__ = ["STRONG_POPULATION", "WORLD_KINDS", "WorldGazetteer", "load_world"]
+__all__ = ["STRONG_POPULATION", "WORLD_KINDS", "WorldGazetteer", "load_world", "spelled"]
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ WORLD_KINDS: frozenset[str] = frozenset(
 STRONG_POPULATION = 15_000
 _ALIAS_POPULATION = 15_000  # GeoNames alternate names only for towns this big
 _CITY_POPULATION = 100_000
-_CACHE_VERSION = "6"
+_CACHE_VERSION = "7"
 _NAMES_CSV = Path(__file__).with_name("world_names.csv")
 _LATIN = re.compile(r"^[\u0020-\u024F\u1E00-\u1EFF\u2018\u2019`'.-]+$")
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
@@ -85,12 +86,21 @@ _EXTRA_DEMONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+def spelled(text: str) -> str:
+    """Letters and digits of ``text`` in lower-case ASCII: how a name is spelled, unfolded.
+
+    >>> spelled("Al-Khums"), spelled("Ḩimş")
+    ('alkhums', 'hims')
+    """
+    return "".join(ch for ch in anyascii(text).lower() if ch.isalnum())
+
+
 class WorldGazetteer:
     """Parallel arrays of world places and a key -> rows index.
 
     Arrays: ``name``, ``lat``, ``lon``, ``country`` (ISO2, ``""`` for none), ``kind`` (one of
     :data:`WORLD_KINDS`), ``population``, ``admin1`` (``"US.OH"``: the division a town is in,
-    or the division itself; ``""`` for none), ``ref`` and ``is_capital``.
+    or the division itself; ``""`` for none), ``ref``, ``is_capital`` and ``spelled``.
     """
 
     def __init__(self, places: dict[str, Any], keys: dict[str, Any]) -> None:
@@ -104,6 +114,8 @@ class WorldGazetteer:
         self.ref = np.asarray(places["ref"], dtype=object)
         #: National capitals (the biggest town of the capital's name in its country).
         self.is_capital = np.asarray(places["is_capital"], dtype=bool)
+        #: Each name's letters and digits in lower-case ASCII (:func:`spelled`).
+        self.spelled = np.asarray(places["spelled"], dtype=object)
         self._rows = np.asarray(keys["rows"], dtype=np.int64)
         self._start = np.asarray(keys["start"], dtype=np.int64)
         self._stop = np.asarray(keys["stop"], dtype=np.int64)
@@ -173,6 +185,7 @@ class _Builder:
         for col in ("name", "lat", "lon", "country", "kind", "population", "admin1", "ref"):
             self.cols[col].append(row[col])
         self.cols["is_capital"].append(row["ref"].endswith(" capital"))
+        self.cols["spelled"].append(spelled(row["name"]))
         self.names.append(list(dict.fromkeys(n for n in names if n)))
 
 

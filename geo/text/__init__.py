@@ -45,7 +45,7 @@ from geo.text.dates import DateMention, find_dates
 from geo.text.events import DraftEvent, draft_events
 from geo.text.factions import FactionMatcher, FactionMention, load_faction_aliases
 from geo.text.places import PlaceCandidate, PlaceMention, PlaceScanner
-from geo.text.resolve import AREA_KINDS, Context, rank, spelled
+from geo.text.resolve import AREA_KINDS, Context, Ranked, rank, spelled
 
 __all__ = [
     "ArticleParser",
@@ -70,6 +70,9 @@ _FALLBACK_FACTOR = 0.75  # "the X border crossing" placed on the town X
 #: Kinds that are no point on the map: never an event's place, never context for others.
 _AREA_OUTPUT = AREA_KINDS | {"country", "admin1", "continent"}
 _NOT_POINTS = AREA_KINDS | {"country"}
+# A ranking this clear is settled: nearby places (+0.3 at most) and their countries (+0.15)
+# cannot overturn it in the second pass.
+_SETTLED_MARGIN = 0.5
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|U\.K\.|U\.A\.E\.|USA|US|UK|UAE)(?!\w)")
 _ABBREVIATION_COUNTRY = {"US": "US", "USA": "US", "UK": "GB", "UAE": "AE"}
 
@@ -375,10 +378,14 @@ class ArticleParser:
         regional: tuple[PlaceMention, str | None],
         world: tuple[np.ndarray, bool, bool],
         context: Context,
+        memo: dict[Any, Ranked] | None = None,
+        key: Any = None,
     ) -> PlaceMention | None:
         """One candidate's place: a country, an area, the curated region, or the world's best.
 
         ``None`` drops the candidate: a small town abroad the document gives no support to.
+        A world ranking is kept in ``memo[key]`` and reused when so clear (and supported) that
+        more context cannot change it.
         """
         mention, source = regional
         rows, strong, from_fallback = world
@@ -395,7 +402,11 @@ class ArticleParser:
             return mention  # our curated Syria/Iraq gazetteer first inside the region
         if not rows.size:
             return mention
-        ranked = rank(self.world, rows, context)
+        ranked = memo.get(key) if memo is not None else None
+        if ranked is None or ranked.margin < _SETTLED_MARGIN or not (ranked.supported or strong):
+            ranked = rank(self.world, rows, context)
+            if memo is not None:
+                memo[key] = ranked
         if (
             in_primary
             and mention.lat is not None
@@ -471,8 +482,9 @@ class ArticleParser:
 
         first_pass = {k: m for k, (m, _) in regional.items() if m.lat is not None}
         ctx = contexts(first_pass)
+        memo: dict[Any, Ranked] = {}
         first = {
-            key: self._decide(cand, regional[key], world[key], ctx[key])
+            key: self._decide(cand, regional[key], world[key], ctx[key], memo, key)
             for key, cand in unique.items()
         }
         ctx = contexts(first)
@@ -482,7 +494,7 @@ class ArticleParser:
             again = regional[key]
             if key[2] is None and key in cells_of and self._ambiguous(key[0], key[1]):
                 again = self._geocode(cand, sorted(cells_of[key]))
-            second[key] = self._decide(cand, again, world[key], ctx[key])
+            second[key] = self._decide(cand, again, world[key], ctx[key], memo, key)
         out = []
         for cand, key in zip(candidates, keys, strict=True):
             m = second[key]

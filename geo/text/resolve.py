@@ -28,14 +28,12 @@ ambiguous rather than confidently wrong.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from anyascii import anyascii
 
-from geo.places.world import WorldGazetteer
+from geo.places.world import WorldGazetteer, spelled
 
 __all__ = ["AREA_KINDS", "Context", "Ranked", "label", "rank", "spelled"]
 
@@ -71,20 +69,14 @@ class Context:
 
 @dataclass(frozen=True)
 class Ranked:
-    """The best row, its confidence, whether context supported it, and the rivals' labels."""
+    """The best row, its confidence, whether context supported it, the rivals' labels, and
+    the margin of its score over the best far rival (infinite when there is none)."""
 
     row: int
     confidence: float
     supported: bool
     rivals: tuple[str, ...] = field(default=())
-
-
-def spelled(text: str) -> str:
-    """Letters and digits of ``text`` in lower-case ASCII: "Al-Khums" -> "alkhums"."""
-    return "".join(ch for ch in anyascii(text).lower() if ch.isalnum())
-
-
-_spelled = functools.lru_cache(maxsize=65536)(spelled)
+    margin: float = float("inf")  # score over the best rival farther than 50 km
 
 
 def _member(values: np.ndarray, wanted: frozenset[str]) -> np.ndarray:
@@ -135,7 +127,7 @@ def rank(world: WorldGazetteer, rows: np.ndarray, context: Context) -> Ranked:
     prominence = np.clip((np.log10(pop + 1.0) - 3.0) / 4.0, 0.0, 1.0)
     score = np.where(towns, 0.5 * prominence + 0.5 * capital, 0.0)
     if context.spelled:  # its own name letter for letter: "Homs" is Homs before Al Khums
-        own = np.array([_spelled(str(n)) == context.spelled for n in world.name[rows]])
+        own = world.spelled[rows] == context.spelled
         score += 0.15 * own
     score += np.fromiter((_KIND_PRIOR.get(k, 0.0) for k in kind.tolist()), float, len(kind))
     named = _member(country, context.named)
@@ -162,4 +154,4 @@ def rank(world: WorldGazetteer, rows: np.ndarray, context: Context) -> Ranked:
     close = np.flatnonzero(far & (score >= score[best] - 0.4))
     close = close[np.argsort(-score[close])][:5]
     rivals = tuple(label(world, int(rows[i])) for i in close) if confidence < 0.8 else ()
-    return Ranked(int(rows[best]), round(confidence, 3), supported, rivals)
+    return Ranked(int(rows[best]), round(confidence, 3), supported, rivals, margin)
