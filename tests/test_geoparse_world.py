@@ -9,6 +9,7 @@ from _geoparse_helpers import km_between, shared_parser
 
 from bench.geoparse_world import evaluate, read_passages
 from geo.cli import main
+from geo.places.normalize import normalize_name
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +125,23 @@ def test_the_development_passages_are_found_and_placed_at_the_goal_levels(parser
     assert figures["all"]["detection"] >= 0.80, figures["misses"]
     assert figures["all"]["placed_161km"] >= 0.85, figures["misses"]
     assert figures["theatre"]["end_to_end"] >= 0.90, figures["misses"]
+
+
+@pytest.mark.slow
+def test_the_world_gazetteer_is_built_once_then_read_from_its_disk_cache(tmp_path, monkeypatch):
+    import geo.places.world as world_module
+
+    built = world_module.load_world.__wrapped__(cache_dir=tmp_path)
+    assert sorted(p.name.split(".", 1)[1] for p in tmp_path.glob("world-*")) == [
+        "keys.parquet", "places.parquet", "prefix.parquet", "rows.parquet",
+    ]  # fmt: skip
+
+    def no_build():
+        raise AssertionError("rebuilt although the cache is fresh")
+
+    monkeypatch.setattr(world_module, "_build", no_build)
+    again = world_module.load_world.__wrapped__(cache_dir=tmp_path)
+    assert len(again) == len(built)
+    ohio = again.rows(normalize_name("Ohio"))
+    assert [str(again.kind[r]) for r in ohio] == ["admin1"]
+    assert again.is_strong(normalize_name("Ohio")) and again.has_key(normalize_name("Syrian"))
