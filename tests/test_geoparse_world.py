@@ -145,3 +145,8 @@ def test_the_world_gazetteer_is_built_once_then_read_from_its_disk_cache(tmp_pat
     ohio = again.rows(normalize_name("Ohio"))
     assert [str(again.kind[r]) for r in ohio] == ["admin1"]
     assert again.is_strong(normalize_name("Ohio")) and again.has_key(normalize_name("Syrian"))
+
+
+def test_capitalised_words_that_only_fold_like_a_foreign_name_are_not_places(parser):
+    text = "The Sun reported that House members and the European Union met in Kyiv."
+    assert [p.text for p in parser.parse(text).places] == ["Kyiv"]

@@ -62,7 +62,7 @@ WORLD_KINDS: frozenset[str] = frozenset(
 STRONG_POPULATION = 15_000
 _ALIAS_POPULATION = 15_000  # GeoNames alternate names only for towns this big
 _CITY_POPULATION = 100_000
-_CACHE_VERSION = "7"
+_CACHE_VERSION = "8"
 _NAMES_CSV = Path(__file__).with_name("world_names.csv")
 _LATIN = re.compile(r"^[\u0020-\u024F\u1E00-\u1EFF\u2018\u2019`'.-]+$")
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
@@ -120,6 +120,7 @@ class WorldGazetteer:
         self._start = np.asarray(keys["start"], dtype=np.int64)
         self._stop = np.asarray(keys["stop"], dtype=np.int64)
         self._strong = np.asarray(keys["strong"], dtype=bool)
+        self._forms = keys["forms"]
         self._index = dict(zip(keys["key"], range(len(keys["key"])), strict=True))
         demonym = np.flatnonzero(np.asarray(keys["demonym"], dtype=bool)).tolist()
         #: Folded keys of demonyms and adjectival forms ("surian" for "Syrian").
@@ -140,6 +141,15 @@ class WorldGazetteer:
         """Whether a folded key names a place a text may name without support."""
         i = self._index.get(key)
         return i is not None and bool(self._strong[i])
+
+    def spelled_as(self, key: str, text: str) -> bool:
+        """Whether a name indexed under ``key`` is spelled like ``text`` (see :func:`spelled`).
+
+        The folded key is lossy ("Sun" and "An Shan" may share one): a text spelled like no
+        name of the key matches it only by folding.
+        """
+        i = self._index.get(key)
+        return i is not None and text in self._forms[i].split("|")
 
     def rows(self, key: str) -> np.ndarray:
         """Rows indexed under a folded key (empty when unknown)."""
@@ -332,6 +342,7 @@ def _build() -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
     pairs: set[tuple[str, int]] = set()
     strong: set[str] = set()
     demonyms: set[str] = set()
+    forms: dict[str, set[str]] = defaultdict(set)
     for row, names in enumerate(b.names):
         is_strong = (kind[row] not in ("city", "town") or pop[row] >= STRONG_POPULATION
                      or ref[row].endswith("capital"))  # fmt: skip
@@ -339,6 +350,7 @@ def _build() -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
             key = normalize_name(name)
             if len(key) >= 2:
                 pairs.add((key, row))
+                forms[key].add(spelled(name))
                 if is_strong:
                     strong.add(key)
                 if kind[row] == "demonym":
@@ -355,6 +367,7 @@ def _build() -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
         "stop": stops,
         "strong": [k in strong for k in unique.tolist()],
         "demonym": [k in demonyms for k in unique.tolist()],
+        "forms": ["|".join(sorted(forms[k])) for k in unique.tolist()],
     }
     return dict(b.cols), {**keys, "rows": [r for _, r in ordered], "prefix": sorted(prefixes)}
 

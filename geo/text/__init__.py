@@ -296,15 +296,21 @@ class ArticleParser:
         )
         return mention, result.source
 
-    def _world_rows(self, cand: PlaceCandidate) -> tuple[np.ndarray, bool, bool]:
-        """World rows of a candidate's name: (rows, a strong key, read from the fallback)."""
+    def _world_rows(self, cand: PlaceCandidate) -> tuple[np.ndarray, bool, bool, bool]:
+        """World rows of a candidate's name: (rows, a strong key, read from the fallback,
+        spelled like one of its names).
+
+        A key is strong only for a text spelled like one of its names: "Sun" folds like a
+        name of Anshan, but names no place unless the document points to one.
+        """
         for name, is_fallback in ((cand.query, False), (cand.fallback, True)):
             if name:
                 key = normalize_name(name)
                 rows = self.world.rows(key)
                 if rows.size:
-                    return rows, self.world.is_strong(key), is_fallback
-        return np.empty(0, dtype=np.int64), False, False
+                    exact = self.world.spelled_as(key, spelled(name))
+                    return rows, self.world.is_strong(key) and exact, is_fallback, exact
+        return np.empty(0, dtype=np.int64), False, False, False
 
     def _area_row(self, cand: PlaceCandidate, rows: np.ndarray) -> int | None:
         """A demonym, continent, macro-region, region or feature the bare name is, if any."""
@@ -345,7 +351,7 @@ class ArticleParser:
             if nxt.country is not None:
                 out[i] = frozenset({nxt.country})
                 continue
-            rows, _, _ = self._world_rows(nxt)
+            rows = self._world_rows(nxt)[0]
             codes = {
                 str(a)
                 for a, k in zip(self.world.admin1[rows], self.world.kind[rows], strict=True)
@@ -376,7 +382,7 @@ class ArticleParser:
         self,
         cand: PlaceCandidate,
         regional: tuple[PlaceMention, str | None],
-        world: tuple[np.ndarray, bool, bool],
+        world: tuple[np.ndarray, bool, bool, bool],
         context: Context,
         memo: dict[Any, Ranked] | None = None,
         key: Any = None,
@@ -388,7 +394,7 @@ class ArticleParser:
         more context cannot change it.
         """
         mention, source = regional
-        rows, strong, from_fallback = world
+        rows, strong, from_fallback, exact = world
         if cand.country is not None:
             state = self._division_not_country(cand, rows, context)
             return mention if state is None else self._world_mention(cand, state, 0.8)
@@ -415,6 +421,8 @@ class ArticleParser:
             return mention  # the world agrees on the country: the curated reading of the name
         if not (strong or ranked.supported or mention.lat is not None):
             return None  # a small town abroad that nothing in the document points to
+        if not (exact or strong or ranked.anchored or mention.lat is not None):
+            return None  # "House" folds like Hoshcha: only a named country or a comma says so
         opening = cand.opens_sentence and mention.lat is None and not ranked.supported
         if opening and (
             str(self.world.kind[ranked.row]) == "town"

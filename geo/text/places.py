@@ -72,7 +72,7 @@ _COMMON_CAPS = _words(
     yazidi assyrian armenian qatari saudi emirati egyptian european british french german kurds
     turkmen sheikh sharia hezbollah peshmerga reuters afp ap share reply comment views video
     source name leave please enter email website subscribe advertisement related read more
-    photo image footage
+    photo image footage union
     """
 )
 # Place names that are also English words: not a place when they open a sentence or line.

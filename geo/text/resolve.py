@@ -77,6 +77,7 @@ class Ranked:
     supported: bool
     rivals: tuple[str, ...] = field(default=())
     margin: float = float("inf")  # score over the best rival farther than 50 km
+    anchored: bool = False  # its country is named, or it is followed by its container
 
 
 def _member(values: np.ndarray, wanted: frozenset[str]) -> np.ndarray:
@@ -98,13 +99,14 @@ def _km(lat: Any, lon: Any, lat0: Any, lon0: Any) -> np.ndarray:
 
 def _only(world: WorldGazetteer, row: int, context: Context) -> Ranked:
     country, admin1 = world.country[row], world.admin1[row]
-    supported = country in context.named or bool({country, admin1} & context.within)
+    anchored = country in context.named or bool({country, admin1} & context.within)
+    supported = anchored
     points = np.asarray(context.points, dtype=float).reshape(-1, 2)
     if not supported and points.size:
         near = _km(points[:, 0], points[:, 1], float(world.lat[row]), float(world.lon[row]))
         supported = bool(near.min() < 300.0)
     town = world.kind[row] in ("city", "town") and world.population[row] < 15_000
-    return Ranked(row, 0.8 if town else 0.9, supported)
+    return Ranked(row, 0.8 if town else 0.9, supported, anchored=anchored)
 
 
 def label(world: WorldGazetteer, row: int) -> str:
@@ -144,14 +146,15 @@ def rank(world: WorldGazetteer, rows: np.ndarray, context: Context) -> Ranked:
         near = _km(lat[:, None], lon[:, None], points[None, :, 0], points[None, :, 1]).min(axis=1)
         score += 0.3 * np.exp(-near / 200.0)
     best = int(np.argmax(score))
-    supported = bool(named[best] or within[best] or (points.size and near[best] < 300.0))
+    anchored = bool(named[best] or within[best])
+    supported = bool(anchored or (points.size and near[best] < 300.0))
     far = _km(lat, lon, float(lat[best]), float(lon[best])) > _RIVAL_KM
     if not far.any():
         confidence = 0.9 if not towns[best] or pop[best] >= 15_000 else 0.8
-        return Ranked(int(rows[best]), confidence, supported)
+        return Ranked(int(rows[best]), confidence, supported, anchored=anchored)
     margin = float(score[best] - score[far].max())
     confidence = 0.5 + 0.45 * min(1.0, max(margin, 0.0) / 0.4)
     close = np.flatnonzero(far & (score >= score[best] - 0.4))
     close = close[np.argsort(-score[close])][:5]
     rivals = tuple(label(world, int(rows[i])) for i in close) if confidence < 0.8 else ()
-    return Ranked(int(rows[best]), round(confidence, 3), supported, rivals, margin)
+    return Ranked(int(rows[best]), round(confidence, 3), supported, rivals, margin, anchored)
