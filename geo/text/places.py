@@ -72,7 +72,7 @@ _COMMON_CAPS = _words(
     yazidi assyrian armenian qatari saudi emirati egyptian european british french german kurds
     turkmen sheikh sharia hezbollah peshmerga reuters afp ap share reply comment views video
     source name leave please enter email website subscribe advertisement related read more
-    photo image footage
+    photo image footage union
     """
 )
 # Place names that are also English words: not a place when they open a sentence or line.
@@ -106,7 +106,8 @@ class PlaceCandidate:
     ``query`` is what to geocode ("Al-Qaim border crossing"), ``fallback`` the bare name to try
     when the query is unknown ("Al-Qaim"), ``qualifier`` a direction before the name
     ("northern"), ``feature`` the kind a feature word suggests ("crossing", "region"), and
-    ``country`` the ISO2 code when the span is a country name.
+    ``country`` the ISO2 code when the span is a country name; ``opens_sentence`` whether it
+    is one capitalised word at the start of a sentence or line (where any word is capitalised).
     """
 
     text: str
@@ -117,11 +118,16 @@ class PlaceCandidate:
     qualifier: str | None = None
     feature: str | None = None
     country: str | None = None
+    opens_sentence: bool = False
 
 
 @dataclass(frozen=True)
 class PlaceMention:
-    """A place named in the text; ``name``/``lat``/``lon`` are ``None`` when unresolved."""
+    """A place named in the text; ``name``/``lat``/``lon`` are ``None`` when unresolved.
+
+    ``candidates`` lists the other places the name may mean when it is ambiguous (then the
+    ``confidence`` is low), as ``"Name (where, kind)"``; empty when the choice is clear.
+    """
 
     text: str
     start: int
@@ -132,6 +138,7 @@ class PlaceMention:
     country: str | None
     kind: str | None
     confidence: float
+    candidates: tuple[str, ...] = ()
 
 
 class _Tok(NamedTuple):
@@ -154,6 +161,11 @@ def _may_start(toks: list[_Tok], i: int) -> bool:
         return True
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     return tok.lower in _START_ARTICLES and nxt is not None and nxt.joined and nxt.cap  # "al-Qaim"
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start].rstrip(" \t\"'“‘(")
+    return not before or before[-1] in ".!?:\n"
 
 
 def _clashes(cand: PlaceCandidate, excluded: list[tuple[int, int]], starts: list[int]) -> bool:
@@ -200,6 +212,10 @@ class PlaceScanner:
         prefix ends the search at that position early. Without it every length is tried.
     max_words : int
         Longest n-gram tried.
+    keep : container of str, optional
+        Folded keys that are places although they are ordinary capitalised words of news
+        text (demonyms: "Syrian", "Iraqi") or hold a word of a person's name (curated places:
+        "Abu Kamal").
 
     Examples
     --------
@@ -217,6 +233,7 @@ class PlaceScanner:
         countries: Mapping[str, str],
         prefixes: Container[str] | None = None,
         max_words: int = _MAX_WORDS,
+        keep: Container[str] = frozenset(),
     ) -> None:
         if max_words < 1:
             raise ValueError(f"max_words must be at least 1, got {max_words!r}")
@@ -224,6 +241,7 @@ class PlaceScanner:
         self._countries = dict(countries)
         self._max = max_words
         self._prefixes = prefixes
+        self._keep = keep
 
     def scan(
         self, text: str, *, exclude: Sequence[tuple[int, int]] = ()
@@ -312,16 +330,20 @@ class PlaceScanner:
             start = toks[i - 1].start
         if country is not None and feature is None:
             return PlaceCandidate(text[start:end], start, end, name, None, qualifier, None, country)
-        return PlaceCandidate(text[start:end], start, end, query, fallback, qualifier, feature)
+        opens = j - i == 1 and start == toks[i].start and _opens_sentence(text, start)
+        return PlaceCandidate(
+            text[start:end], start, end, query, fallback, qualifier, feature, opens_sentence=opens
+        )
 
-    @staticmethod
-    def _rejected(toks: list[_Tok], i: int, j: int, content: list[_Tok]) -> bool:
-        if len(content) == 1 and content[0].lower in _COMMON_CAPS:
+    def _rejected(self, toks: list[_Tok], i: int, j: int, content: list[_Tok]) -> bool:
+        common = len(content) == 1 and content[0].lower in _COMMON_CAPS
+        if common and _fold(content[0].raw) not in self._keep:
             return True
         if len(content) == 1 and content[0].lower in _ENGLISH_NAMES and not toks[i].joined:
             return True  # "Hit hard by ..." opening a sentence; mid-sentence "in Hit" stays
-        if any(t.lower in _PERSON_WORDS for t in content):
-            return True
+        person = any(t.lower in _PERSON_WORDS for t in content)
+        if person and " ".join(_fold(t.raw) for t in content) not in self._keep:
+            return True  # "Abu Kamal" is a curated place, "Abu Mohammed" a person
         b = i - 1
         while b >= 0 and toks[b].lower in ARTICLES and toks[b + 1].joined:
             b -= 1  # look past "al-" to the word before it
