@@ -56,9 +56,10 @@ def main() -> None:
     report that it is drawn reruns it, and that run draws the whole page.
     """
     from ui import derived, panels
-    from ui.data import atlas_key, current_atlas
+    from ui.data import atlas_key, current_atlas, data_dir
     from ui.firstpaint import complete_page_later, draws_whole_page
     from ui.mapview import render_map
+    from ui.problems import render_data_problems
     from ui.sidebar import (
         current_filters,
         init_state,
@@ -89,6 +90,7 @@ def main() -> None:
     # Containers keep the map's place in the page whatever they hold: an element appearing
     # above the map would move it, and Streamlit would remount its iframe (losing the view).
     with st.container():
+        render_data_problems(atlas, folder=data_dir())
         for problem in st.session_state.get("view_problems", ()):
             st.warning(md_text(problem))
         if filters.selects_nothing:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geo.annotations import Annotations, Issue
+from geo.annotations.actors import group_actors
 from geo.io.tabular import issues_where
 from geo.schema import (
     CONTROL_SCHEMA,
@@ -320,15 +321,17 @@ def join_annotations(ann: Annotations, *, geocoder: Geocoding) -> AtlasData:
     control, ct_report, ct_issues = _place_rows(
         ann.control, table, file=ann.control.attrs.get("file", "control.csv")
     )
+    # Actors no faction knows (imports, an events.csv without factions.csv) become factions.
+    events, factions, group_issues = group_actors(events, factions=ann.factions)
     reports = [r for r in (ev_report, ct_report) if len(r)]
     report = pd.concat(reports, ignore_index=True) if reports else _empty_report()
     areas = ann.areas.drop(columns="row", errors="ignore")
     return AtlasData(
-        factions=_placeholder_factions(ann.factions, ann.events, ann.control),
+        factions=_placeholder_factions(factions, events, ann.control),
         events=_geoframe(events, EVENT_SCHEMA),
         control=_geoframe(control, CONTROL_SCHEMA),
         areas=gpd.GeoDataFrame(areas, geometry="geometry", crs="EPSG:4326"),
-        issues=tuple(ann.issues) + tuple(ev_issues) + tuple(ct_issues),
+        issues=tuple(ann.issues) + tuple(group_issues) + tuple(ev_issues) + tuple(ct_issues),
         join_report=report,
     )
 
