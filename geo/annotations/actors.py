@@ -82,7 +82,10 @@ def _countries(lat: pd.Series, lon: pd.Series) -> tuple[pd.Series, pd.Series]:
     codes = np.full(len(lat), "", dtype=object)
     names = np.full(len(lat), "", dtype=object)
     points = shapely.points(lon[ok].to_numpy(), lat[ok].to_numpy())  # x = lon, y = lat
-    point_idx, shape_idx = shapes.sindex.query(points, predicate="within")
+    # Each country queries a tree of the points: the country is prepared once (fast).
+    shape_idx, point_idx = shapely.STRtree(points).query(
+        np.asarray(shapes.geometry.array), predicate="contains"
+    )
     where = np.flatnonzero(ok.to_numpy())[point_idx]
     codes[where] = shapes["iso2"].to_numpy()[shape_idx]
     names[where] = shapes["name"].to_numpy()[shape_idx]

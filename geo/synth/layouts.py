@@ -206,7 +206,7 @@ def synthetic_ucdp_ged(
     town, lat, lon = _places(rng, spec, n)
     day = _days(rng, start, end, n)
     span = rng.choice([0, 0, 0, 0, 1, 3, 10], n)
-    end_day = day + pd.to_timedelta(span, unit="D")
+    end_day = pd.DatetimeIndex(np.minimum(day + pd.to_timedelta(span, unit="D"), pd.Timestamp(end)))
     side_a = _pick(rng, spec.side_a, n)
     side_b = _pick(rng, spec.side_b, n)
     side_b = np.where(side_a == side_b, "Civilians", side_b)
