@@ -186,3 +186,22 @@ def test_an_empty_folder_says_what_is_missing_instead_of_an_empty_map(
     (error,) = app.error
     text = error.value.replace("\\", "")
     assert "Nothing to show" in text and "events.csv: cannot read file" in text
+
+
+def test_an_uploaded_sahel_export_adds_its_events_countries_and_grouped_factions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FRONTLINE_OFFLINE", "1")
+    monkeypatch.delenv("FRONTLINE_DATA_DIR", raising=False)
+    monkeypatch.delenv("FRONTLINE_EVENTS_PARQUET", raising=False)
+    app = AppTest.from_file(APP, default_timeout=180)
+    app.run()
+    before = _events_shown(app)
+    export = synthetic_acled(120, region="sahel", seed=4, start="2024-11-28", end="2024-12-14")
+    (uploader,) = app.get("file_uploader")
+    uploader.set_value(("sahel.csv", export.to_csv(index=False).encode(), "text/csv"))
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert _events_shown(app) == before + len(export)
+    assert {"ML", "BF", "NE"} <= set(app.sidebar.multiselect(key="countries").value)
+    assert "a-wagner-group" in app.sidebar.multiselect(key="factions").value
