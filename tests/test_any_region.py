@@ -125,3 +125,39 @@ def test_grouped_faction_colours_are_stable_and_colour_blind_safe() -> None:
     colour = one.set_index("id").loc["a-wagner-group", "colour"]
     assert colour == two.set_index("id").loc["a-wagner-group", "colour"]
     assert colour in AUTO_PALETTE
+
+
+def test_control_in_two_countries_gets_areas_in_each_country() -> None:
+    import geopandas as gpd
+
+    from geo.territory import control_snapshot
+    from ui.derived import territory_options
+
+    places = [  # (place, faction, country, lat, lon): Syria and Ukraine
+        ("Aleppo", "gov", "SY", 36.20, 37.13),
+        ("Idlib", "hts", "SY", 35.93, 36.63),
+        ("Kramatorsk", "ua", "UA", 48.72, 37.56),
+        ("Horlivka", "ru", "UA", 48.30, 38.05),
+    ]
+    control = gpd.GeoDataFrame(
+        {
+            "place": [p[0] for p in places],
+            "faction": [p[1] for p in places],
+            "valid_from": pd.to_datetime(["2024-01-01"] * 4),
+            "status": ["held"] * 4,
+            "confidence": [0.9] * 4,
+            "source": ["test"] * 4,
+            "country": [p[2] for p in places],
+            "lat": [p[3] for p in places],
+            "lon": [p[4] for p in places],
+        },
+        geometry=gpd.points_from_xy([p[4] for p in places], [p[3] for p in places]),
+        crs="EPSG:4326",
+    )
+    options = territory_options(control, areas=None)
+    assert set(options.countries) == {"SY", "UA"}
+    snap = control_snapshot(control, date="2024-06-01", options=options)
+    assert {"gov", "hts", "ua", "ru"} <= set(snap.areas["faction"])
+    ukraine = snap.areas[snap.areas["faction"].isin(["ua", "ru"])].to_crs(4326)
+    assert ukraine.geometry.representative_point().y.between(44, 53).all()
+    assert len(snap.frontlines) >= 2  # one per country, not one across the Black Sea

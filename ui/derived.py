@@ -30,6 +30,7 @@ __all__ = [
     "data_countries",
     "filter_options",
     "snapshot",
+    "territory_options",
 ]
 
 
@@ -50,7 +51,7 @@ def data_countries(frame: pd.DataFrame) -> tuple[str, ...]:
     return tuple(sorted(c for c in codes if len(c) == 2 and c.isalpha()))
 
 
-def _options(atlas: AtlasData) -> TerritoryOptions:
+def territory_options(control: pd.DataFrame, *, areas: gpd.GeoDataFrame | None) -> TerritoryOptions:
     """The territory options: the defaults, the atlas's polygons, the control data's countries.
 
     Areas and frontlines are computed per country (each country's own Voronoi cells), for
@@ -58,10 +59,14 @@ def _options(atlas: AtlasData) -> TerritoryOptions:
     """
     from geo.territory import TerritoryOptions
 
-    countries = data_countries(atlas.control)
+    countries = data_countries(control)
     if countries:
-        return TerritoryOptions(polygons=atlas.areas, countries=countries)
-    return TerritoryOptions(polygons=atlas.areas)
+        return TerritoryOptions(polygons=areas, countries=countries)
+    return TerritoryOptions(polygons=areas)
+
+
+def _options(atlas: AtlasData) -> TerritoryOptions:
+    return territory_options(atlas.control, areas=atlas.areas)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
