@@ -730,8 +730,8 @@ def ucdp_dashboard(ctx: Context) -> CaseOutput:
             runs = measure_cold_start(repeat=ctx.sizes.cold_children, env=overrides)
             values["ucdp_dashboard_cold_start_s"] = runs.median_launch_s
             notes += f"; cold start page open to map {runs.median_page_s:.2f} s"
-        except BenchSkipped as err:
-            skipped["ucdp_dashboard_cold_start_s"] = str(err)
+        except (BenchSkipped, RuntimeError) as err:
+            skipped["ucdp_dashboard_cold_start_s"] = f"{type(err).__name__}: {err}"[:500]
     return CaseOutput(
         values,
         notes=notes,

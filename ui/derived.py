@@ -154,8 +154,12 @@ def _area_table(
     from geo.territory import area_series
     from geo.view.periods import fitting_period, period_days
 
-    if _atlas.control.empty:
-        return area_series(_atlas.control, start=start, end=end, options=_options(_atlas))
+    if _atlas.control.empty and _atlas.areas.empty:  # event-only data: nothing to measure
+        return pd.DataFrame(
+            {c: pd.Series(dtype="float64") for c in ("area_km2", "uncertain_km2")}
+        ).assign(date=pd.Series(dtype="datetime64[ns]"), faction=pd.Series(dtype="str"))[
+            ["date", "faction", "area_km2", "uncertain_km2"]
+        ]
     period = fitting_period(start, end)
     if period == "day":
         return area_series(_atlas.control, start=start, end=end, options=_options(_atlas))
