@@ -19,7 +19,14 @@ import streamlit as st
 
 from geo.maps.assets import localize, standalone_html
 from geo.maps.build import DEFAULT_LOCATION
-from ui.data import basemap_inputs, data_dir, install_assets, is_offline, static_layers
+from ui.data import (
+    basemap_inputs,
+    data_dir,
+    default_atlas,
+    install_assets,
+    is_offline,
+    static_layers,
+)
 from ui.foliumview import PreparedMap, prepare_base_map, prepared_from_strings, show_map
 from ui.mapcache import cached_strings
 
@@ -160,8 +167,10 @@ def prepared_base_map(atlas: AtlasData) -> PreparedMap:
     Also copies the map's scripts into the static folder, once per server.
     """
     install_assets()
+    # The server's data frames the map; a session's uploads do not move it (a new extent
+    # would be a new base map, and streamlit-folium would remount the map, losing the view).
     return _prepared_base(
-        _factions_key(atlas.factions), is_offline(), atlas.factions, map_extent(atlas)
+        _factions_key(atlas.factions), is_offline(), atlas.factions, map_extent(default_atlas())
     )
 
 
