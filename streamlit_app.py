@@ -28,15 +28,22 @@ if TYPE_CHECKING:
 PLAY_STEP_SECONDS = 1.0
 
 
-def filtered_events(atlas: Any, filters: Filters) -> pd.DataFrame:
+def filtered_events(atlas: Any, filters: Filters, *, key: str = "base") -> pd.DataFrame:
     """The events matching every filter (vectorised, on the read-only base frame)."""
     import pandas as pd
 
     from geo.view.filters import filter_events
+    from ui.derived import border_table
 
     events = atlas.events
     if filters.selects_nothing:
         return events.iloc[0:0]
+    border = None
+    if filters.near_border_km is not None:
+        lines = border_table(atlas, key)
+        if filters.borders is not None:
+            lines = lines[lines["key"].isin(filters.borders)]
+        border = lines.geometry
     return filter_events(
         events,
         start=pd.Timestamp(filters.start),
@@ -46,7 +53,31 @@ def filtered_events(atlas: Any, filters: Filters) -> pd.DataFrame:
         countries=filters.countries,
         text=filters.text or None,
         near_border_km=filters.near_border_km,
+        border=border,
     )
+
+
+def headline(atlas: Any, options: Any) -> tuple[str, str]:
+    """The page's title and caption: the data folder's ``atlas.toml``, else from the data."""
+    from geo.borders import country_shapes
+    from ui.data import atlas_config
+    from ui.text import md_text
+
+    config, _ = atlas_config()
+    span = f"{options.min_date:%d %b %Y} – {options.max_date:%d %b %Y}"
+    if config.description:
+        caption = f"{md_text(config.description)} {span}."
+    else:
+        counts = atlas.events["country"].astype(str).value_counts()
+        names = dict(zip(country_shapes()["iso2"], country_shapes()["name"], strict=True))
+        top = [names.get(c, c) for c in counts.index if c][:3]
+        more = f" and {len(counts) - 3} more countries" if len(counts) > 3 else ""
+        where = f" in {', '.join(top)}{more}" if top else ""
+        what = "Control, frontlines and events" if len(atlas.control) else "Events"
+        caption = (
+            f"{what}{md_text(where)}, {span}. Every claim carries its source and a confidence."
+        )
+    return config.title or "Frontline Atlas", caption
 
 
 def main() -> None:
@@ -56,9 +87,10 @@ def main() -> None:
     report that it is drawn reruns it, and that run draws the whole page.
     """
     from ui import derived, panels
-    from ui.data import atlas_key, current_atlas
+    from ui.data import atlas_key, current_atlas, data_dir
     from ui.firstpaint import complete_page_later, draws_whole_page
     from ui.mapview import render_map
+    from ui.problems import render_data_problems
     from ui.sidebar import (
         current_filters,
         init_state,
@@ -80,22 +112,25 @@ def main() -> None:
         filters = current_filters(options)
     sync_url(filters)
 
-    st.title("Frontline Atlas")
-    st.caption(
-        "Control, frontlines and events in Syria and along the Iraq–Syria border, "
-        f"{options.min_date:%d %b} – {options.max_date:%d %b %Y}. "
-        "Every claim carries its source and a confidence."
-    )
+    title, caption = headline(atlas, options)
+    st.title(title)
+    st.caption(caption)
     # Containers keep the map's place in the page whatever they hold: an element appearing
     # above the map would move it, and Streamlit would remount its iframe (losing the view).
     with st.container():
+        render_data_problems(atlas, folder=data_dir())
+        if not options.has_control and not atlas.events.empty:
+            st.info(
+                "No control data: this data folder has events only, so the map shows events "
+                "and their density, without control areas or frontlines (add a control.csv)."
+            )
         for problem in st.session_state.get("view_problems", ()):
             st.warning(md_text(problem))
         if filters.selects_nothing:
             st.info("A filter has nothing selected, so no events are shown.")
     metrics = st.container()  # filled after the map: the map is drawn first on a cold start
 
-    shown = filtered_events(atlas, filters)
+    shown = filtered_events(atlas, filters, key=key)
     snap = derived.snapshot(atlas, key, filters.date)
     map_col, detail_col = st.columns([3, 1])
     with map_col:

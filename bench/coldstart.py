@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bench.harness import ROOT, BenchSkipped
@@ -102,7 +103,9 @@ class _Run:
     launch_to_detected_s: float
 
 
-def _one_run(browser: object, *, after_warm_up: bool = False) -> _Run:
+def _one_run(
+    browser: object, *, after_warm_up: bool = False, env: Mapping[str, str] | None = None
+) -> _Run:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [
@@ -114,7 +117,7 @@ def _one_run(browser: object, *, after_warm_up: bool = False) -> _Run:
     process = subprocess.Popen(
         command,
         cwd=ROOT,
-        env={**os.environ, "FRONTLINE_OFFLINE": "1"},
+        env={**os.environ, "FRONTLINE_OFFLINE": "1", **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -133,7 +136,7 @@ def _one_run(browser: object, *, after_warm_up: bool = False) -> _Run:
         opened = time.time()
         page.goto(url)
         page.frame_locator(MAP_PATH).locator(".leaflet-overlay-pane path").first.wait_for(
-            timeout=120_000
+            timeout=300_000
         )
         detected = time.time()
         (frame,) = [f for f in page.frames if "st_folium" in f.url]
@@ -151,7 +154,7 @@ def _one_run(browser: object, *, after_warm_up: bool = False) -> _Run:
     return _Run(painted - launched, painted - opened, detected - launched)
 
 
-def measure_cold_start(*, repeat: int) -> ColdStart:
+def measure_cold_start(*, repeat: int, env: Mapping[str, str] | None = None) -> ColdStart:
     """Launch the dashboard ``repeat`` times (plus one untimed launch that warms disk caches),
     then ``repeat`` times more, opening the page once the warm-up has ended."""
     executable = chromium_path()
@@ -170,9 +173,9 @@ def measure_cold_start(*, repeat: int) -> ColdStart:
             executable_path=executable, headless=True, args=[*CHROMIUM_ARGS, *LOOPBACK_ONLY_ARGS]
         )
         try:
-            _one_run(browser)  # warm the disk caches, as any launch after the first finds them
-            runs = [_one_run(browser) for _ in range(repeat)]
-            warm = [_one_run(browser, after_warm_up=True) for _ in range(repeat)]
+            _one_run(browser, env=env)  # warm the disk caches, as any later launch finds them
+            runs = [_one_run(browser, env=env) for _ in range(repeat)]
+            warm = [_one_run(browser, after_warm_up=True, env=env) for _ in range(repeat)]
         finally:
             browser.close()
     return ColdStart(

@@ -18,7 +18,6 @@ import importlib.util
 import logging
 import re
 from collections.abc import Sequence
-from itertools import combinations
 from pathlib import Path
 
 import geopandas as gpd
@@ -211,12 +210,17 @@ def border_lines(countries: Sequence[str] = DEFAULT_BORDER_COUNTRIES) -> gpd.Geo
     >>> border_lines(("SY", "LB", "IQ"))["countries"].tolist()
     [['IQ', 'SY'], ['LB', 'SY']]
     """
-    shapes = country_shapes(countries).set_index("iso2")["geometry"]
+    frame = country_shapes(countries).reset_index(drop=True)
+    shapes = frame.set_index("iso2")["geometry"]
+    # Candidate pairs from the spatial index (neighbours only, however many countries), then a
+    # loop over those pairs, not over data rows.
+    left, right = frame.sindex.query(frame.geometry, predicate="intersects")
+    codes = frame["iso2"].to_numpy()
+    pairs = sorted(
+        {tuple(sorted((codes[a], codes[b]))) for a, b in zip(left, right, strict=True) if a != b}
+    )
     rows: list[tuple[list[str], shapely.Geometry]] = []
-    # A loop over country pairs (28 for 8 countries), not over data rows.
-    for code_a, code_b in combinations(shapes.index, 2):
-        if not shapes[code_a].intersects(shapes[code_b]):
-            continue
+    for code_a, code_b in pairs:
         line = _shared_line(shapes[code_a], shapes[code_b])
         if not line.is_empty:
             rows.append((sorted([code_a, code_b]), line))

@@ -94,7 +94,7 @@ def test_unknown_faction_can_be_kept_as_raw_text_for_imports() -> None:
 @pytest.mark.parametrize(
     ("lat", "lon", "expected"),
     [
-        ("95", "36.2", "lat 95 is outside -90..90"),
+        ("95", "136.2", "lat 95 is outside -90..90"),
         ("36.2", "200", "lon 200 is outside -180..180"),
         ("abc", "36.2", "lat 'abc' is not a number"),
         ("37.16", "", "give both lat and lon, or neither"),
@@ -106,17 +106,32 @@ def test_bad_coordinates_are_errors_showing_the_value(lat: str, lon: str, expect
     assert any(expected in i.reason for i in issues), _reasons(issues)
 
 
-def test_swapped_lat_lon_of_baghdad_is_detected() -> None:
-    # Baghdad is lat 33.31, lon 44.36; swapped, lat 44.36 leaves the region's 12..43.
-    events, issues = _events([event_row(place="Baghdad", lat="44.36", lon="33.31")])
-    assert events.empty
-    assert "lat=44.36, lon=33.31 look swapped" in issues[0].reason
+def test_events_anywhere_in_the_world_load_without_a_warning() -> None:
+    # Kyiv, Sarajevo, Bamako, Lima: none is refused or warned about for where it is.
+    rows = [
+        event_row(id="kyiv", lat="50.45", lon="30.52"),
+        event_row(id="sarajevo", lat="43.86", lon="18.41"),
+        event_row(id="bamako", lat="12.64", lon="-8.0"),
+        event_row(id="lima", lat="-12.05", lon="-77.04"),
+    ]
+    events, issues = _events(rows)
+    assert len(events) == 4
+    assert not issues, _reasons(issues)
 
 
-def test_point_outside_the_region_is_only_a_warning() -> None:
-    events, issues = _events([event_row(lat="51.5", lon="-0.12")])
+def test_a_certainly_swapped_pair_is_swapped_back_with_a_warning_not_dropped() -> None:
+    # Baghdad is lat 33.31, lon 44.36; given as lat 144.36 (impossible) it can only be a swap.
+    events, issues = _events([event_row(place="Baghdad", lat="120.5", lon="33.31")])
     assert len(events) == 1
-    assert issues[0].severity == "warning" and "outside the Syria–Iraq region" in issues[0].reason
+    assert (events["lat"].iloc[0], events["lon"].iloc[0]) == (33.31, 120.5)
+    assert issues[0].severity == "warning" and "are swapped" in issues[0].reason
+
+
+def test_a_plausible_swap_is_not_guessed() -> None:
+    # lat 44.36, lon 33.31 is in Crimea: a valid point, kept as given.
+    events, issues = _events([event_row(place="Baghdad", lat="44.36", lon="33.31")])
+    assert len(events) == 1 and events["lat"].iloc[0] == 44.36
+    assert not issues, _reasons(issues)
 
 
 def test_negative_coordinates_are_numbers_not_formulas() -> None:

@@ -222,10 +222,32 @@ def test_unknown_acled_actors_are_kept_as_raw_text_and_reported() -> None:
     )
     reasons = [str(i) for i in issues]
     assert (
-        "acled.csv:4: unknown faction 'Unidentified Armed Group (Syria)' (not an id, name or alias in factions.csv)"
-        in reasons
+        "acled.csv:4: unknown actor 'Unidentified Armed Group (Syria)' (1 row(s); not an id, "
+        "name or alias in factions.csv): kept as raw text" in reasons
     )
     assert all(i.severity == "warning" for i in issues)
+
+
+def test_ucdp_and_acled_names_of_our_factions_map_to_them() -> None:
+    from geo.annotations import read_factions_file
+    from geo.annotations.factions import faction_for_actor
+    from geo.schema import DATA_DIR
+
+    factions, issues = read_factions_file(DATA_DIR / "factions.csv")
+    assert issues == []
+    named = {
+        "Government of Syria": "gov",
+        "Military Forces of Syria (2000-2024)": "gov",
+        "Military Forces of Syria (2024-)": "hts",
+        "SDF": "sdf",
+        "SDF: Syrian Democratic Forces": "sdf",
+        "IS": "isis",
+        "Islamic State (Syria)": "isis",
+        "Government of Iraq": "iraq",
+        "Military Forces of Turkey (2016-)": "turkey",
+        "Government of Russia (Soviet Union)": "russia",
+    }
+    assert {a: faction_for_actor(a, factions) for a in named} == named
 
 
 def test_an_unknown_actor_that_looks_like_a_spreadsheet_formula_is_kept_neutralised() -> None:
@@ -335,7 +357,7 @@ def test_import_command_writes_an_events_csv_that_reads_back(tmp_path: Path) -> 
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "acled.csv:4: warning: unknown faction 'Unidentified Armed Group (Syria)'" in done.stderr
+    assert "acled.csv:4: warning: unknown actor 'Unidentified Armed Group (Syria)'" in done.stderr
     written = pd.read_csv(out, dtype="str", keep_default_na=False)
     assert written["id"].tolist() == ["SYR90001", "SYR90002", "SYR90003"]
     assert written.loc[1, "date"] == "2024-12-08"
@@ -364,6 +386,8 @@ def test_imported_acled_upload_joins_with_precision_as_geo_confidence_and_grey_u
     geo_conf = addition.events.set_index("id")["geo_confidence"]
     assert (geo_conf["SYR90001"], geo_conf["SYR90002"]) == (1.0, 0.75)
     merged = AtlasData.empty().merged(addition)
-    grey = merged.factions.set_index("id").loc["Unidentified Armed Group (Syria)"]
-    assert grey["colour"] == "#808080"
+    assert addition.events.set_index("id").loc["SYR90003", "faction"] == "other-sy"
+    other = merged.factions.set_index("id").loc["other-sy"]
+    assert other["name"] == "other (Syria)"
+    assert "Unidentified Armed Group (Syria)" in other["aliases"].split(";")
     assert addition.events.set_index("id").loc["SYR90002", "country"] == "SY"

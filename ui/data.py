@@ -21,12 +21,15 @@ import streamlit as st
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from geo.atlas.config import AtlasConfig
     from geo.atlas.join import AtlasData
+    from geo.io.issues import Issue
     from geo.places.geocode import Geocoder
 
 __all__ = [
     "BASE_KEY",
     "ROOT",
+    "atlas_config",
     "atlas_key",
     "base_atlas",
     "basemap_inputs",
@@ -104,18 +107,48 @@ def basemap_inputs() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     return country_shapes(), default_labels()
 
 
-@st.cache_resource(show_spinner=False)
 def static_layers() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
     """Border lines and border crossings (held-by as of the latest claim): the base map's."""
-    from geo.borders import border_lines
+    parquet = os.environ.get("FRONTLINE_EVENTS_PARQUET") or ""
+    return _static_layers(str(data_dir()), parquet)
+
+
+@st.cache_resource(show_spinner=False)
+def _static_layers(folder: str, parquet: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """:func:`static_layers` of one data folder (and events file), once per server."""
+    from geo.borders import DEFAULT_BORDER_COUNTRIES, border_lines
     from geo.places.gazetteer import read_places_table
     from geo.territory.crossings import border_crossings
 
+    atlas = default_atlas()
+    codes = {
+        c
+        for frame in (atlas.events, atlas.control)
+        for c in frame["country"].dropna().astype(str).str.upper().unique()
+        if len(c) == 2 and c.isalpha()
+    }
+    # The data's countries (the bundled ones keep the region's usual eight).
+    if codes & set(DEFAULT_BORDER_COUNTRIES) or len(codes) < 2:
+        codes |= set(DEFAULT_BORDER_COUNTRIES)
     places_csv = data_dir() / "places.csv"
     crossings = None
     if places_csv.is_file():
         crossings = border_crossings(read_places_table(places_csv), default_atlas().control)
-    return border_lines(), crossings
+    return border_lines(tuple(sorted(codes))), crossings
+
+
+@st.cache_resource(show_spinner=False)
+def _config(folder: str, mtime: float) -> tuple[AtlasConfig, tuple[Issue, ...]]:
+    from geo.atlas.config import read_atlas_config
+
+    config, issues = read_atlas_config(Path(folder))
+    return config, tuple(issues)
+
+
+def atlas_config() -> tuple[AtlasConfig, tuple[Issue, ...]]:
+    """The data folder's ``atlas.toml`` (title, countries, borders, default date) and its issues."""
+    path = data_dir() / "atlas.toml"
+    return _config(str(data_dir()), path.stat().st_mtime if path.is_file() else 0.0)
 
 
 def default_atlas() -> AtlasData:

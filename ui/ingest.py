@@ -53,7 +53,9 @@ def merge_events_frame(kind: str, frame: pd.DataFrame) -> AtlasData:
     """
     from geo.atlas.join import join_upload
 
-    addition = join_upload(kind, frame, geocoder=geocoder(str(data_dir())))
+    addition = join_upload(
+        kind, frame, geocoder=geocoder(str(data_dir())), factions=current_atlas().factions
+    )
     replace_session_atlas(current_atlas().merged(addition))
     return addition
 

@@ -19,7 +19,14 @@ import streamlit as st
 
 from geo.maps.assets import localize, standalone_html
 from geo.maps.build import DEFAULT_LOCATION
-from ui.data import basemap_inputs, data_dir, install_assets, is_offline, static_layers
+from ui.data import (
+    basemap_inputs,
+    data_dir,
+    default_atlas,
+    install_assets,
+    is_offline,
+    static_layers,
+)
 from ui.foliumview import PreparedMap, prepare_base_map, prepared_from_strings, show_map
 from ui.mapcache import cached_strings
 
@@ -76,8 +83,31 @@ def _layers(
     return groups
 
 
+_EXTENTS: dict[int, tuple[AtlasData, tuple[float, float, float, float] | None]] = {}
+
+
+def map_extent(atlas: AtlasData) -> tuple[float, float, float, float] | None:
+    """The box the map opens on: the data's events and control claims (``None``: no data).
+
+    Memoised per atlas (the entry holds the atlas, so its id cannot be reused meanwhile).
+    """
+    from geo.atlas.config import data_extent
+
+    found = _EXTENTS.get(id(atlas))
+    if found is None or found[0] is not atlas:
+        if len(_EXTENTS) >= 8:
+            _EXTENTS.pop(next(iter(_EXTENTS)))
+        found = (atlas, data_extent([atlas.events, atlas.control]))
+        _EXTENTS[id(atlas)] = found
+    return found[1]
+
+
 def _base_map(
-    factions: Any, *, with_layers: tuple[Any, Any] | None = None, offline: bool
+    factions: Any,
+    *,
+    with_layers: tuple[Any, Any] | None = None,
+    offline: bool,
+    extent: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
     """The map without filter-driven layers (or with them, for the standalone export)."""
     from geo.maps.build import build_map
@@ -94,7 +124,8 @@ def _base_map(
         factions=factions,
         offline=offline,
         max_points=MAX_POINTS,
-        location=DEFAULT_LOCATION,
+        location=DEFAULT_LOCATION if extent is None else None,
+        extent=extent,
         countries=countries,
         labels=labels,
         with_data_layers=with_layers is not None,
@@ -108,17 +139,23 @@ def _factions_key(factions: pd.DataFrame) -> str:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _prepared_base(factions_key: str, offline: bool, _factions: pd.DataFrame) -> PreparedMap:
+def _prepared_base(
+    factions_key: str,
+    offline: bool,
+    _factions: pd.DataFrame,
+    extent: tuple[float, float, float, float] | None = None,
+) -> PreparedMap:
     """The base map rendered once per factions table and mode (shared by every session).
 
     From the disk cache (:mod:`ui.mapcache`) when nothing it depends on has changed.
     """
 
     def build() -> dict[str, Any]:
-        fmap = _drop_layer_controls(localize(_base_map(_factions, offline=offline)))
+        fmap = _drop_layer_controls(localize(_base_map(_factions, offline=offline, extent=extent)))
         return prepare_base_map(fmap).strings()
 
-    strings = cached_strings(data_dir(), key=f"offline={offline}\n{factions_key}", build=build)
+    key = f"offline={offline}\nextent={extent}\n{factions_key}"
+    strings = cached_strings(data_dir(), key=key, build=build)
     return prepared_from_strings(strings)
 
 
@@ -136,7 +173,11 @@ def prepared_base_map(atlas: AtlasData) -> PreparedMap:
     Also copies the map's scripts into the static folder, once per server.
     """
     install_assets()
-    return _prepared_base(_factions_key(atlas.factions), is_offline(), atlas.factions)
+    # The server's data frames the map; a session's uploads do not move it (a new extent
+    # would be a new base map, and streamlit-folium would remount the map, losing the view).
+    return _prepared_base(
+        _factions_key(atlas.factions), is_offline(), atlas.factions, map_extent(default_atlas())
+    )
 
 
 def render_map(
@@ -165,5 +206,10 @@ def render_map(
 def standalone_map_html(atlas: AtlasData, *, snap: ControlSnapshot, shown: gpd.GeoDataFrame) -> str:
     """The current map as one self-contained HTML file (the layers are part of the map)."""
     return standalone_html(
-        _base_map(atlas.factions, with_layers=(snap, shown), offline=is_offline())
+        _base_map(
+            atlas.factions,
+            with_layers=(snap, shown),
+            offline=is_offline(),
+            extent=map_extent(atlas),
+        )
     )

@@ -106,13 +106,20 @@ def _chart(data: pd.DataFrame, spec: dict[str, Any], *, key: str) -> None:
 
 
 def render_events_chart(shown: pd.DataFrame, *, factions: pd.DataFrame) -> None:
-    """Events per day, stacked by faction, in the factions' own colours."""
-    st.subheader("Events per day")
+    """Events per day, week, month or year (what fits the range), stacked by faction."""
+    from geo.view.periods import fitting_period, period_floor
+
     if shown.empty:
+        st.subheader("Events per day")
         st.info("No events match the filters.")
         return
+    period = fitting_period(shown["date"].min().date(), shown["date"].max().date())
+    st.subheader(f"Events per {period}")
+    unit = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth"}.get(
+        period, "year"
+    )
     counts = (
-        shown.groupby([shown["date"].dt.normalize(), shown["faction"].astype(str)])
+        shown.groupby([period_floor(shown["date"], period), shown["faction"].astype(str)])
         .size()
         .rename("events")
         .reset_index()
@@ -125,8 +132,7 @@ def render_events_chart(shown: pd.DataFrame, *, factions: pd.DataFrame) -> None:
         {
             "mark": {"type": "bar", "tooltip": True},
             "encoding": {
-                "x": {"field": "date", "type": "temporal", "timeUnit": "yearmonthdate",
-                      "title": None},
+                "x": {"field": "date", "type": "temporal", "timeUnit": unit, "title": None},
                 "y": {"field": "events", "type": "quantitative", "stack": "zero"},
                 "color": {"field": "faction", "type": "nominal", "scale": scale,
                           "legend": {"orient": "bottom", "columns": 2}},

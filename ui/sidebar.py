@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from geo.view.periods import PERIODS, Period, step_date
 from geo.view.state import NOTHING, ViewState, parse_query_params, reconcile, to_query_params
 from ui.mapview import DEFAULT_LAYERS, LAYERS
 
@@ -40,6 +41,13 @@ class FilterOptions:
     faction_names: tuple[tuple[str, str], ...]  # (id, display name)
     event_types: tuple[str, ...]
     countries: tuple[str, ...]
+    borders: tuple[str, ...] = ()  # "IQ–SY" keys of the borders between the data's countries
+    border_names: tuple[tuple[str, str], ...] = ()  # (key, "Iraq – Syria")
+    default_borders: tuple[str, ...] = ()  # atlas.toml's, else every border
+    default_countries: tuple[str, ...] = ()  # atlas.toml's, else every country
+    default_date: dt.date | None = None  # atlas.toml's, else the last day
+    period: Period = "day"  # the map date's step that fits the range
+    has_control: bool = True  # False: an event-only dataset (no control claims or areas)
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,8 @@ class Filters:
     text: str
     near_border_km: float | None
     layers: tuple[str, ...] = DEFAULT_LAYERS  # data layers drawn on the map
+    borders: tuple[str, ...] | None = None  # border keys for near_border_km; None: every one
+    step: Period = "day"  # the map date's step (buttons and Play)
 
     @property
     def selects_nothing(self) -> bool:
@@ -113,11 +123,13 @@ def init_state(options: FilterOptions) -> None:
             event_types=options.event_types,
         )
         state["view_problems"] = (*problems, *more)
-        state["map_date"] = view.date or options.max_date
+        state["map_date"] = view.date or options.default_date or options.max_date
         state["window"] = (view.start or options.min_date, view.end or options.max_date)
         state["factions"] = _from_url(view.factions, options.factions)
         state["event_types"] = _from_url(view.event_types, options.event_types)
-        state["countries"] = list(options.countries)
+        state["countries"] = list(options.default_countries or options.countries)
+        state["borders"] = list(options.default_borders or options.borders)
+        state["step"] = options.period
         state["text"] = ""
         state["near_border"] = False
         state["border_km"] = DEFAULT_BORDER_KM
@@ -126,12 +138,14 @@ def init_state(options: FilterOptions) -> None:
         for layer in LAYERS:
             state[f"layer_{layer}"] = layer in DEFAULT_LAYERS
     known: FilterOptions = state.get("known_options", options)
-    if state.pop("advance_date", False):  # the play control asked for the next day
-        state["map_date"] = state["map_date"] + ONE_DAY
+    if state.pop("advance_date", False):  # the play control asked for the next step
+        state["map_date"] = step_date(state["map_date"], state.get("step", "day"), 1)
     state["map_date"] = _clamp(state["map_date"], options)
     start, end = (_clamp(day, options) for day in state["window"])
     state["window"] = (min(start, end), max(start, end))
-    for key in ("factions", "event_types", "countries"):
+    state.setdefault("borders", list(options.borders))
+    state.setdefault("step", options.period)
+    for key in ("factions", "event_types", "countries", "borders"):
         before, now = getattr(known, key), getattr(options, key)
         selected = _keep(state[key], now)
         if set(state[key]) >= set(before):  # everything was selected: keep it that way
@@ -145,10 +159,19 @@ def _repeated_params() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in ("faction", "event_type")}
 
 
-def _step(days: int, options: FilterOptions) -> None:
-    day = st.session_state["map_date"] + dt.timedelta(days=days)
+def _step(n: int, options: FilterOptions) -> None:
+    day = step_date(st.session_state["map_date"], st.session_state.get("step", "day"), n)
     st.session_state["map_date"] = _clamp(day, options)
     st.session_state["playing"] = False
+
+
+def _years_to_window(options: FilterOptions) -> None:
+    """The year-range slider sets the event window to whole years (clamped to the data)."""
+    first, last = st.session_state["window_years"]
+    st.session_state["window"] = (
+        _clamp(dt.date(first, 1, 1), options),
+        _clamp(dt.date(last, 12, 31), options),
+    )
 
 
 def _toggle_play(options: FilterOptions) -> None:
@@ -192,16 +215,25 @@ def render_sidebar(options: FilterOptions) -> Filters:
             key="map_date",
             format="YYYY-MM-DD",
         )
+        st.selectbox(
+            "Step", PERIODS, key="step", format_func=str.capitalize,
+            help="How far ◀ ▶ and Play move the map date",
+        )  # fmt: skip
+        unit = st.session_state["step"]
         back, play, forward = st.columns(3)
-        back.button("◀", key="step_back", help="Previous day", on_click=_step, args=(-1, options))
+        back.button(
+            "◀", key="step_back", help=f"Previous {unit}", on_click=_step, args=(-1, options)
+        )
         play.button(
             "⏸" if st.session_state.get("playing") else "▶ Play",
             key="play",
-            help="Step the map date one day at a time",
+            help=f"Step the map date one {unit} at a time",
             on_click=_toggle_play,
             args=(options,),
         )
-        forward.button("▶", key="step_forward", help="Next day", on_click=_step, args=(1, options))
+        forward.button(
+            "▶", key="step_forward", help=f"Next {unit}", on_click=_step, args=(1, options)
+        )
         st.slider(
             "Event window",
             min_value=options.min_date,
@@ -209,18 +241,36 @@ def render_sidebar(options: FilterOptions) -> Filters:
             key="window",
             format="YYYY-MM-DD",
         )
+        if options.max_date.year - options.min_date.year >= 2:
+            start, end = st.session_state["window"]
+            st.session_state["window_years"] = (start.year, end.year)
+            st.slider(
+                "Event window (years)",
+                min_value=options.min_date.year,
+                max_value=options.max_date.year,
+                key="window_years",
+                on_change=_years_to_window,
+                args=(options,),
+            )
         _multiselect("Factions", "factions", options.factions, names)
         _multiselect("Event types", "event_types", options.event_types, {})
         _multiselect("Countries", "countries", options.countries, {})
         st.text_input("Search place, description or source", key="text")
-        st.checkbox("Only within N km of the Iraq–Syria border", key="near_border")
+        st.checkbox("Only within N km of an international border", key="near_border")
+        if options.borders:
+            _multiselect("Borders", "borders", options.borders, dict(options.border_names))
+        else:
+            st.caption("No international border between the data's countries.")
         st.number_input(
             "N (km)", min_value=1, max_value=500, step=5, key="border_km",
             disabled=not st.session_state["near_border"],
         )  # fmt: skip
         st.caption("Map layers")
         for layer, label in LAYERS.items():
-            st.checkbox(label, key=f"layer_{layer}")
+            if layer != "events" and not options.has_control:
+                st.checkbox(f"{label} (no control data)", key=f"layer_{layer}", disabled=True)
+            else:
+                st.checkbox(label, key=f"layer_{layer}")
     return current_filters(options)
 
 
@@ -251,6 +301,8 @@ def current_filters(options: FilterOptions) -> Filters:
         if st.session_state["near_border"]
         else None,
         layers=tuple(layer for layer in LAYERS if st.session_state[f"layer_{layer}"]),
+        borders=_chosen("borders", options.borders) if "borders" in st.session_state else None,
+        step=st.session_state.get("step", options.period),
     )
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
@@ -119,23 +119,53 @@ class Annotations:
 def load_annotations(data_dir: Path | str, *, max_field_chars: int = 2000) -> Annotations:
     """Load and validate ``factions.csv``, ``events.csv``, ``control.csv`` and areas.
 
-    Never raises for bad content: every problem is in ``issues``. A missing
+    Never raises for bad content: every problem is in ``issues``. A folder may hold
+    ``events.csv`` alone: without ``factions.csv`` the bundled factions are used and the
+    events' other actors are kept as raw text (the join groups them into factions,
+    :func:`geo.annotations.actors.group_actors`); without ``control.csv`` the atlas has no
+    control data (events only). Each is said once, as a warning. A missing
     ``control_areas.geojson`` is fine (it is optional).
 
     >>> ann = load_annotations("/nonexistent")
-    >>> [str(i) for i in ann.issues][:1]
-    ['factions.csv: cannot read file (No such file or directory)']
+    >>> [str(i) for i in ann.errors][:1]
+    ['events.csv: cannot read file (No such file or directory)']
     """
+    from geo.schema import DATA_DIR
+
     data_dir = Path(data_dir)
-    factions, issues = read_factions_file(data_dir / "factions.csv")
+    issues: list[Issue] = []
+    unknown: Literal["error", "keep"] = "error"
+    factions_path = data_dir / "factions.csv"
+    if not factions_path.exists() and (DATA_DIR / "factions.csv").exists():
+        issues.append(
+            Issue(
+                "factions.csv",
+                None,
+                f"not in {data_dir}: the bundled factions are used; other actors are "
+                "grouped into factions automatically",
+                "warning",
+            )
+        )
+        factions_path, unknown = DATA_DIR / "factions.csv", "keep"
+    factions, more = read_factions_file(factions_path)
+    issues += more
     events, more = read_events_file(
-        data_dir / "events.csv", factions=factions, max_field_chars=max_field_chars
+        data_dir / "events.csv",
+        factions=factions,
+        max_field_chars=max_field_chars,
+        unknown_factions=unknown,
     )
     issues += more
-    control, more = read_control_file(
-        data_dir / "control.csv", factions=factions, max_field_chars=max_field_chars
-    )
-    issues += more
+    control_path = data_dir / "control.csv"
+    if control_path.exists() or not (data_dir / "events.csv").exists():
+        control, more = read_control_file(
+            control_path, factions=factions, max_field_chars=max_field_chars
+        )
+        issues += more
+    else:
+        control, _ = read_control_bytes(b"", name="control.csv", factions=factions)
+        reason = f"not in {data_dir}: no control data (events only)"
+        issues.append(Issue("control.csv", None, reason, "warning"))
     areas_path = data_dir / "control_areas.geojson"
     if areas_path.exists():
         try:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from geo.annotations.factions import map_factions
 from geo.io.tabular import Issue, issue_order, issues_where
-from geo.schema import INFERENCE_MAX_CONFIDENCE, INFERENCE_PREFIX, REGION_BBOX, inferred
+from geo.schema import INFERENCE_MAX_CONFIDENCE, INFERENCE_PREFIX, inferred
 
 __all__ = ["ColumnChecker", "issue_order", "map_unique"]
 
@@ -104,36 +104,46 @@ class ColumnChecker:
         return s
 
     def lat_lon(self) -> tuple[pd.Series, pd.Series]:
+        """``lat``/``lon`` as floats; a pair whose swap is certain is swapped, with a warning.
+
+        The swap is certain only when ``|lat| > 90`` and ``|lon| <= 90``: no point of the
+        Earth has such a latitude, and swapped, the pair is valid. Any other pair is kept
+        where it is, wherever in the world that is.
+        """
+        raw_lat = _to_float(self.frame["lat"].where(self.frame["lat"] != ""))
+        raw_lon = _to_float(self.frame["lon"].where(self.frame["lon"] != ""))
+        certain = (raw_lat.abs() > 90) & (raw_lat.abs() <= 180) & (raw_lon.abs() <= 90)
+        self.flag(
+            certain,
+            "lat={lat}, lon={lon} are swapped (no latitude exceeds 90); read as "
+            "lat={lon}, lon={lat}",
+            severity="warning",
+            values=self.frame[["lat", "lon"]],
+        )
+        frame = self.frame
+        self.frame = frame.assign(
+            lat=frame["lat"].where(~certain, frame["lon"]),
+            lon=frame["lon"].where(~certain, frame["lat"]),
+        )
         lat = self.number("lat", low=-90, high=90)
         lon = self.number("lon", low=-180, high=180)
+        self.frame = frame
         self.flag(
             (self.frame["lat"] == "") != (self.frame["lon"] == ""),
             "give both lat and lon, or neither",
         )
-        lon_min, lat_min, lon_max, lat_max = REGION_BBOX
-        inside = lat.between(lat_min, lat_max) & lon.between(lon_min, lon_max)
-        swapped_inside = lon.between(lat_min, lat_max) & lat.between(lon_min, lon_max)
-        both = lat.notna() & lon.notna()
-        where = self.frame[["lat", "lon"]]
-        self.flag(
-            both & ~inside & swapped_inside,
-            "lat={lat}, lon={lon} look swapped (swapped, they fall in the region)",
-            values=where,
-        )
-        self.flag(
-            both & ~inside & ~swapped_inside,
-            "lat={lat}, lon={lon} is outside the Syria–Iraq region",
-            severity="warning",
-            values=where,
-        )
         return lat, lon
 
     def faction(
-        self, col: str, factions: pd.DataFrame, *, unknown: Literal["error", "warning"]
+        self, col: str, factions: pd.DataFrame, *, unknown: Literal["error", "warning", "keep"]
     ) -> pd.Series:
+        """Faction ids for ``col``; ``unknown="keep"`` (imports) maps aliases and keeps the
+        rest as raw text, silently (:func:`geo.annotations.actors.group_actors` reports them)."""
         s = self.frame[col]
         filled = s != ""
         mapped = map_factions(s, factions)
+        if unknown == "keep":
+            return mapped.where(mapped.notna(), s).astype("str")
         exact = s.isin(set(factions["id"]))
         alias = filled & ~exact & mapped.notna()
         self.flag(

@@ -7,9 +7,14 @@ and validate it with :func:`geo.annotations.validate_events`, so problems come b
 Mappings (documented here and in ``data/README.md``):
 
 - **Actors.** ACLED ``actor1``/``actor2`` and UCDP ``side_a``/``side_b`` map to faction ids
-  through the factions' ids, names and aliases (:func:`geo.annotations.faction_for_actor`).
-  An actor that matches no faction is *kept as its raw text* in ``faction``/``faction2``
-  and reported as a warning; add it to the aliases in ``factions.csv`` to map it.
+  through the factions' ids, names and aliases (:func:`geo.annotations.faction_for_actor`;
+  the bundled ``factions.csv`` lists UCDP's and ACLED's own names, such as "Government of
+  Syria" or "Military Forces of Syria (2000-2024)"). An actor that matches no faction is
+  *kept as its raw text* in ``faction``/``faction2`` and reported once (one warning per
+  actor, with its row count and first row); :func:`geo.annotations.actors.group_actors`
+  then groups such actors into factions (``python -m geo import`` and the join do).
+- **Coordinates.** Kept where the source puts them, anywhere in the world; a pair whose
+  swap is certain (``|latitude| > 90``) is swapped back, with a warning.
 - **Dates.** ACLED ``event_date`` is ``2024-12-08`` or ``08 December 2024``; ACLED
   ``time_precision`` 1/2/3 becomes ``date_precision`` day/week/month. UCDP ``date_start`` /
   ``date_end`` become ``date`` / ``end_date``; ``date_prec`` 1/2/3/4/5 becomes
@@ -250,8 +255,8 @@ def import_acled_bytes(
         },
         index=raw.index,
     ).astype({c: "str" for c in EVENT_INPUT_COLUMNS})
-    events, more = validate_events(frame, factions=factions, name=name, unknown_factions="warning")
-    return events, issues + more
+    events, more = validate_events(frame, factions=factions, name=name, unknown_factions="keep")
+    return events, issues + more + _unknown_actors(events, factions, name=name)
 
 
 def import_ucdp_bytes(
@@ -311,8 +316,32 @@ def import_ucdp_bytes(
         },
         index=raw.index,
     ).astype({c: "str" for c in EVENT_INPUT_COLUMNS})
-    events, more = validate_events(frame, factions=factions, name=name, unknown_factions="warning")
-    return events, issues + more
+    events, more = validate_events(frame, factions=factions, name=name, unknown_factions="keep")
+    return events, issues + more + _unknown_actors(events, factions, name=name)
+
+
+def _unknown_actors(events: pd.DataFrame, factions: pd.DataFrame, *, name: str) -> list[Issue]:
+    """One warning per actor that no faction knows: its text, row count and first row."""
+    sides = pd.concat(
+        [
+            events[["row", "faction"]],
+            events[["row", "faction2"]].rename(columns={"faction2": "faction"}),
+        ]
+    )
+    sides = sides[(sides["faction"] != "") & ~sides["faction"].isin(set(factions["id"]))]
+    if sides.empty:
+        return []
+    summary = sides.groupby("faction", sort=False)["row"].agg(["min", "size"]).sort_values("min")
+    return [
+        Issue(
+            name,
+            int(first),
+            f"unknown actor {actor!r} ({n:,} row(s); not an id, name or alias in "
+            "factions.csv): kept as raw text",
+            "warning",
+        )
+        for actor, first, n in zip(summary.index, summary["min"], summary["size"], strict=True)
+    ]
 
 
 def import_acled(path: Path | str, *, factions: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:

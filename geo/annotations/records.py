@@ -16,6 +16,7 @@ error are left out.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -63,7 +64,7 @@ def validate_events(
     *,
     factions: pd.DataFrame,
     name: str,
-    unknown_factions: Literal["error", "warning"] = "error",
+    unknown_factions: Literal["error", "warning", "keep"] = "error",
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """Validate a frame of event strings (``row`` + event columns); return typed valid rows.
 
@@ -83,7 +84,7 @@ def validate_events(
         if col not in frame.columns:
             frame = frame.assign(**{col: ""})
     # Unknown actors are kept as raw text in warning mode, so they get the formula guard too.
-    kept_raw = ("faction", "faction2") if unknown_factions == "warning" else ()
+    kept_raw = ("faction", "faction2") if unknown_factions != "error" else ()
     frame, issues = neutralise_formulas(frame, (*_TEXT_EVENT, *kept_raw), name=name)
     check = ColumnChecker(frame, name)
     check.issues += issues
@@ -212,7 +213,7 @@ def read_events_bytes(
     factions: pd.DataFrame,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
-    unknown_factions: Literal["error", "warning"] = "error",
+    unknown_factions: Literal["error", "warning", "keep"] = "error",
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """Parse and validate events from CSV or GeoJSON bytes (by ``name``'s extension)."""
     frame, issues = _raw_frame(
@@ -251,7 +252,11 @@ def read_control_bytes(
 
 
 def read_events_file(
-    path: Path | str, *, factions: pd.DataFrame, max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+    path: Path | str,
+    *,
+    factions: pd.DataFrame,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    unknown_factions: Literal["error", "warning", "keep"] = "error",
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """Read and validate an events file (``.csv`` or ``.geojson``); return ``(events, issues)``.
 
@@ -261,7 +266,12 @@ def read_events_file(
     >>> len(events), issues[0].row
     (0, None)
     """
-    return _read_file(path, read_events_bytes, factions=factions, max_field_chars=max_field_chars)
+    return _read_file(
+        path,
+        functools.partial(read_events_bytes, unknown_factions=unknown_factions),
+        factions=factions,
+        max_field_chars=max_field_chars,
+    )
 
 
 def read_control_file(

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geo.annotations import Annotations, Issue
+from geo.annotations.actors import group_actors
 from geo.io.tabular import issues_where
 from geo.schema import (
     CONTROL_SCHEMA,
@@ -205,7 +206,11 @@ def _country_at(lat: pd.Series, lon: pd.Series) -> pd.Series:
 
     shapes = country_shapes()
     points = shapely.points(lon.to_numpy(), lat.to_numpy())  # x = lon, y = lat
-    point_idx, shape_idx = shapes.sindex.query(points, predicate="within")
+    # A tree of the points queried by each country: the country (the query's input) is
+    # prepared once, which is many times faster than testing each point against raw outlines.
+    shape_idx, point_idx = shapely.STRtree(points).query(
+        np.asarray(shapes.geometry.array), predicate="contains"
+    )
     codes = np.full(len(points), "", dtype=object)
     codes[point_idx] = shapes["iso2"].to_numpy()[shape_idx]
     return pd.Series(codes, index=lat.index, dtype="str")
@@ -290,7 +295,9 @@ def _placeholder_factions(factions: pd.DataFrame, *frames: pd.DataFrame) -> pd.D
     return pd.concat([factions, extra], ignore_index=True)
 
 
-def join_annotations(ann: Annotations, *, geocoder: Geocoding) -> AtlasData:
+def join_annotations(
+    ann: Annotations, *, geocoder: Geocoding, known_factions: pd.DataFrame | None = None
+) -> AtlasData:
     """Geocode the places of ``ann`` and return an :class:`AtlasData`.
 
     Parameters
@@ -299,6 +306,9 @@ def join_annotations(ann: Annotations, *, geocoder: Geocoding) -> AtlasData:
         Validated annotations (:func:`geo.annotations.load_annotations`).
     geocoder : object
         Anything with ``geocode_many(names) -> list[GeocodeResult]`` (``geo.places.geocode``).
+    known_factions : DataFrame, optional
+        The factions an actor may already be (default ``ann.factions``); other actors are
+        grouped into new factions (:func:`geo.annotations.actors.group_actors`).
 
     Examples
     --------
@@ -320,15 +330,20 @@ def join_annotations(ann: Annotations, *, geocoder: Geocoding) -> AtlasData:
     control, ct_report, ct_issues = _place_rows(
         ann.control, table, file=ann.control.attrs.get("file", "control.csv")
     )
+    # Actors no faction knows (imports, an events.csv without factions.csv) become factions.
+    known = ann.factions if known_factions is None else known_factions
+    events, grouped, group_issues = group_actors(events, factions=known)
+    new = grouped[~grouped["id"].isin(set(known["id"]))]
+    factions = pd.concat([ann.factions, new], ignore_index=True) if len(new) else ann.factions
     reports = [r for r in (ev_report, ct_report) if len(r)]
     report = pd.concat(reports, ignore_index=True) if reports else _empty_report()
     areas = ann.areas.drop(columns="row", errors="ignore")
     return AtlasData(
-        factions=_placeholder_factions(ann.factions, ann.events, ann.control),
+        factions=_placeholder_factions(factions, events, ann.control),
         events=_geoframe(events, EVENT_SCHEMA),
         control=_geoframe(control, CONTROL_SCHEMA),
         areas=gpd.GeoDataFrame(areas, geometry="geometry", crs="EPSG:4326"),
-        issues=tuple(ann.issues) + tuple(ev_issues) + tuple(ct_issues),
+        issues=tuple(ann.issues) + tuple(group_issues) + tuple(ev_issues) + tuple(ct_issues),
         join_report=report,
     )
 
@@ -338,13 +353,21 @@ def join_upload(
     frame: pd.DataFrame,
     *,
     geocoder: Geocoding,
+    factions: pd.DataFrame | None = None,
 ) -> AtlasData:
     """Join one validated upload (from :func:`geo.annotations.parse_upload`) to places.
 
     Event kinds (``events``, ``acled``, ``ucdp``) fill ``events``; ``control`` fills
     ``control``; ``areas`` fills ``areas``. The result is meant for :meth:`AtlasData.merged`,
     where the atlas's own factions win over the grey placeholders made here for every actor.
+    Actors that are not ids of ``factions`` (the atlas's; default: the bundled
+    ``data/factions.csv``) are grouped into new factions.
     """
+    if factions is None:
+        from geo.annotations import read_factions_file
+        from geo.schema import DATA_DIR
+
+        factions, _ = read_factions_file(DATA_DIR / "factions.csv")
     empty = _empty_annotations()
     fac = empty.factions
     if kind in ("events", "acled", "ucdp"):
@@ -355,7 +378,7 @@ def join_upload(
         ann = Annotations(fac, empty.events, empty.control, frame, ())
     else:
         ann = empty
-    return join_annotations(ann, geocoder=geocoder)
+    return join_annotations(ann, geocoder=geocoder, known_factions=factions)
 
 
 def _empty_annotations() -> Annotations:

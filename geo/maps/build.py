@@ -208,6 +208,7 @@ def build_map(
     countries: gpd.GeoDataFrame | None = None,
     labels: pd.DataFrame | None = None,
     with_data_layers: bool = True,
+    extent: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
     """Build the interactive map.
 
@@ -234,6 +235,9 @@ def build_map(
         the offline basemap is needed.
     labels : DataFrame, optional
         Town labels for the offline basemap (``lat, lon, text, kind``).
+    extent : (west, south, east, north), optional
+        The data's extent (:func:`geo.atlas.config.data_extent`): the map opens on it (unless
+        ``location`` is given) and the offline basemap is detailed there.
     with_data_layers : bool
         Add the filter-driven layers (:func:`map_feature_groups`); the dashboard passes
         ``False`` and sends them through ``feature_group_to_add`` instead.
@@ -260,7 +264,9 @@ def build_map(
     # folium hands min/max zoom to its own tile layer only; with tiles=None the map itself
     # needs them (markercluster refuses a map without maxZoom).
     fmap.options.update(max_zoom=MAX_ZOOM, min_zoom=3)
-    for layer in basemap_layers(basemap, offline=offline, countries=countries, labels=labels):
+    for layer in basemap_layers(
+        basemap, offline=offline, countries=countries, labels=labels, detail_bbox=extent
+    ):
         layer.add_to(fmap)
     if _present(borders):
         border_layer(borders).add_to(fmap)
@@ -281,7 +287,10 @@ def build_map(
     Fullscreen().add_to(fmap)
     Measure().add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    if location is None:
+    if extent is not None and location is None:
+        west, south, east, north = extent
+        fmap.fit_bounds([[south, west], [north, east]], max_zoom=10)  # folium: (lat, lon)
+    elif location is None:
         bounds = _bounds([areas, frontlines, events, crossings])
         if bounds is not None:
             fmap.fit_bounds(bounds, max_zoom=10)

@@ -90,7 +90,9 @@ def near_line_mask(
     metres = float(km) * 1000.0
     west, south, east, north = shapely.bounds(line)
     pad_lat = metres / 110_000.0 + 0.01
-    pad_lon = metres / (111_320.0 * np.cos(np.radians(max(abs(south), abs(north)) + pad_lat)))
+    pad_lon = metres / (
+        111_320.0 * np.cos(np.radians(min(max(abs(south), abs(north)) + pad_lat, 89)))
+    )
     idx = np.flatnonzero(
         (lat >= south - pad_lat) & (lat <= north + pad_lat)
         & (lon >= west - pad_lon) & (lon <= east + pad_lon)
@@ -103,8 +105,13 @@ def near_line_mask(
         return np.column_stack(((lon_deg - lon0) * kx, (lat_deg - lat0) * ky))
 
     plane_line = shapely.transform(line, lambda c: plane(c[:, 0], c[:, 1]))
-    outer = shapely.buffer(plane_line, metres * 1.08)
-    inner = shapely.buffer(plane_line, metres * 0.92)
+    # The plane's east-west scale is right at lat0 only: widen the band by how much it is off
+    # at the line's extreme latitudes (long borders, far from the equator).
+    edge_lats = np.radians(np.clip([south - pad_lat, north + pad_lat], -89, 89))
+    stretch = float(np.max(np.maximum(np.cos(edge_lats) / np.cos(np.radians(lat0)),
+                                      np.cos(np.radians(lat0)) / np.cos(edge_lats))))  # fmt: skip
+    outer = shapely.buffer(plane_line, metres * 1.08 * stretch)
+    inner = shapely.buffer(plane_line, metres * 0.92 / stretch)
     shapely.prepare(outer)
     shapely.prepare(inner)
     xy = plane(lon[idx], lat[idx])
@@ -161,7 +168,9 @@ def filter_events(
     near_border_km : float, optional
         Keep events within this geodesic distance (km) of ``border``.
     border : shapely geometry or GeoSeries (lon, lat), optional
-        Default: the Iraq–Syria border (:func:`geo.borders.border_lines`).
+        The border line(s); a GeoSeries may hold any number of borders anywhere in the
+        world (each is measured in its own local plane, then geodesically). Default: the
+        Iraq–Syria border (:func:`geo.borders.border_lines`).
 
     Returns
     -------
@@ -212,11 +221,16 @@ def filter_events(
             km = float(near_border_km)
         except (TypeError, ValueError) as err:
             raise ConfigError(f"near_border_km must be a number, got {near_border_km!r}") from err
+        # One local plane per border line (a loop over the chosen borders, not over rows).
         if isinstance(border, gpd.GeoSeries):
-            border = shapely.union_all(np.asarray(border.to_crs(4326).array))
-        line = _default_border() if border is None else border
+            lines = list(border.to_crs(4326).array)
+        else:
+            lines = [_default_border() if border is None else border]
         idx = np.flatnonzero(mask)
         lat = pd.to_numeric(_column(events, "lat").iloc[idx], errors="coerce").to_numpy(float)
         lon = pd.to_numeric(_column(events, "lon").iloc[idx], errors="coerce").to_numpy(float)
-        mask[idx] = near_line_mask(lat=lat, lon=lon, line=line, km=km)
+        near = np.zeros(len(idx), dtype=bool)
+        for line in lines:
+            near |= near_line_mask(lat=lat, lon=lon, line=line, km=km)
+        mask[idx] = near
     return events.iloc[np.flatnonzero(mask)]

@@ -145,14 +145,38 @@ def default_labels(
     )
 
 
+WORLD_SIMPLIFY_DEG = 0.3
+"""Display simplification of the world outside the detailed box (degrees; never measured)."""
+
+
+def _coarse(geoms: np.ndarray) -> np.ndarray:
+    """Country shapes for the world view: parts of at least 1 deg² (else the largest), coarse."""
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    area = shapely.area(parts)  # square degrees: only to drop specks from a display layer
+    largest = pd.Series(area).groupby(owner).transform("max").to_numpy()
+    keep = (area >= 1.0) | (area == largest)
+    out = np.array([shapely.Polygon()] * len(geoms), dtype=object)
+    if keep.any():
+        joined = shapely.multipolygons(parts[keep], indices=owner[keep])
+        out[: len(joined)] = np.where(shapely.is_empty(joined), out[: len(joined)], joined)
+    out = shapely.simplify(out, WORLD_SIMPLIFY_DEG, preserve_topology=True)
+    return shapely.set_precision(out, WORLD_SIMPLIFY_DEG / 10)
+
+
 def offline_basemap(
     countries: gpd.GeoDataFrame,
     *,
     labels: pd.DataFrame | None = None,
     simplify_deg: float = 0.01,
     show: bool = True,
+    detail_bbox: tuple[float, float, float, float] | None = None,
 ) -> folium.FeatureGroup:
-    """The offline basemap: region-clipped country polygons, country names and town labels.
+    """The offline basemap of the world: country polygons, country names and town labels.
+
+    Inside ``detail_bbox`` (default :data:`REGION_BBOX`; the dashboard passes the data's
+    extent) the shapes keep ``simplify_deg``; the rest of the world is drawn coarsely
+    (:data:`WORLD_SIMPLIFY_DEG`, parts under 1 square degree left out), so that the map
+    never ends at the edge of one region.
 
     Parameters
     ----------
@@ -166,21 +190,28 @@ def offline_basemap(
     """
     if "geometry" not in countries:
         raise ConfigError(f"country shapes need a geometry column, got {list(countries.columns)!r}")
-    west, south, east, north = REGION_BBOX
-    geoms = shapely.clip_by_rect(
-        np.asarray(countries.to_crs(4326).geometry.array), west, south, east, north
-    )
-    geoms = shapely.simplify(geoms, simplify_deg, preserve_topology=True)
-    # Vertices at least ``simplify_deg`` apart need no more than a tenth of it in precision:
-    # at 0.001 degrees the shapes' GeoJSON is less than half as long (valid shapes kept).
-    geoms = shapely.set_precision(geoms, simplify_deg / 10)
-    keep = ~shapely.is_empty(geoms)
-    names = (
-        countries["name"].astype("str").to_numpy()[keep]
+    west, south, east, north = detail_bbox or REGION_BBOX
+    source = np.asarray(countries.to_crs(4326).geometry.array)
+    if max(east - west, north - south) > 60:  # a continent or the world: coarse everywhere
+        geoms = shapely.clip_by_rect(_coarse(source), west, south, east, north)
+    else:
+        geoms = shapely.clip_by_rect(source, west, south, east, north)
+        geoms = shapely.simplify(geoms, simplify_deg, preserve_topology=True)
+        # Vertices at least ``simplify_deg`` apart need no more than a tenth of it in
+        # precision: at 0.001 degrees the GeoJSON is less than half as long (shapes valid).
+        geoms = shapely.set_precision(geoms, simplify_deg / 10)
+    world = shapely.difference(_coarse(source), shapely.box(west, south, east, north))
+    all_names = (
+        countries["name"].astype("str").to_numpy()
         if "name" in countries
-        else np.array([""] * int(keep.sum()))
+        else np.array([""] * len(source), dtype=object)
     )
-    geoms = geoms[keep]
+    anchors_from = np.where(shapely.is_empty(geoms), world, geoms)
+    geoms = np.concatenate([geoms, world])
+    names = np.concatenate([all_names, all_names])
+    keep = ~shapely.is_empty(geoms)
+    names, geoms = names[keep], geoms[keep]
+    label_keep = ~shapely.is_empty(anchors_from)
     shapes = gpd.GeoDataFrame({"name": names}, geometry=geoms, crs="EPSG:4326")
     group = folium.FeatureGroup(name=_OFFLINE_NAME, overlay=False, show=show)
     folium.GeoJson(
@@ -195,12 +226,12 @@ def offline_basemap(
         interactive=False,
         control=False,
     ).add_to(group)
-    anchors = shapely.point_on_surface(geoms)
+    anchors = shapely.point_on_surface(anchors_from[label_keep])
     country_labels = pd.DataFrame(
         {
             "lat": shapely.get_y(anchors),  # shapely y is the latitude
             "lon": shapely.get_x(anchors),
-            "text": names,
+            "text": all_names[label_keep],
             "kind": "country",
         }
     )
@@ -221,6 +252,7 @@ def basemap_layers(
     offline: bool = False,
     countries: gpd.GeoDataFrame | None = None,
     labels: pd.DataFrame | None = None,
+    detail_bbox: tuple[float, float, float, float] | None = None,
 ) -> list[folium.map.Layer]:
     """The base layers for the layer control, the chosen one shown first.
 
@@ -261,5 +293,7 @@ def basemap_layers(
                 )
             )
     if countries is not None:
-        layers.append(offline_basemap(countries, labels=labels, show=wants_offline))
+        layers.append(
+            offline_basemap(countries, labels=labels, show=wants_offline, detail_bbox=detail_bbox)
+        )
     return layers
