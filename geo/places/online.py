@@ -66,11 +66,24 @@ class _AnswerCache:
     def __init__(self, path: Path) -> None:
         self._path = Path(path)
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
-            con.execute(
-                "PRAGMA journal_mode=WAL"
-            )  # readers and one writer at a time, across processes
-            con.execute(_SCHEMA)
+        # Readers and one writer at a time, across processes. Switching a new file to WAL needs
+        # a lock that SQLite does not wait for: a second process starting at the same moment
+        # gets "database is locked" at once, so it retries (the file keeps WAL once set).
+        deadline = time.monotonic() + 30.0
+        while True:
+            con = self._connect()
+            try:
+                with con:
+                    if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                        con.execute("PRAGMA journal_mode=WAL")
+                    con.execute(_SCHEMA)
+                break
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+            finally:
+                con.close()
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self._path, timeout=30.0)
