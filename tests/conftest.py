@@ -40,6 +40,12 @@ def pytest_configure(config: pytest.Config) -> None:
         folder = tempfile.mkdtemp(prefix="frontline-test-cache-")
         os.environ["FRONTLINE_CACHE_DIR"] = folder
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    # The annotation stores a test run opens by default (one per data folder) live in a
+    # temporary data folder, never in the user's ~/.local/share.
+    stores = tempfile.mkdtemp(prefix="frontline-test-stores-")
+    os.environ["XDG_DATA_HOME"] = stores
+    os.environ.pop("FRONTLINE_DB", None)
+    config.add_cleanup(lambda: shutil.rmtree(stores, ignore_errors=True))
 
 
 @dataclass
@@ -68,14 +74,23 @@ def start_streamlit(
     """Factory: start ``streamlit run streamlit_app.py`` on a free loopback port.
 
     Keyword arguments become extra environment variables. ``FRONTLINE_OFFLINE=1`` is set
-    unless overridden. Every server started is stopped at the end of the session.
+    unless overridden, and each server gets an annotation store of its own (a fresh SQLite
+    file, seeded from its data folder) unless ``FRONTLINE_DB`` is given: what one test
+    stores never shows on another test's map. Every server started is stopped at the end of
+    the session.
     """
     servers: list[StreamlitServer] = []
 
     def start(**env_overrides: str) -> StreamlitServer:
         port = free_port()
-        log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-        env = {**os.environ, "FRONTLINE_OFFLINE": "1", **env_overrides}
+        folder = tmp_path_factory.mktemp("streamlit")
+        log_path = folder / "server.log"
+        env = {
+            **os.environ,
+            "FRONTLINE_OFFLINE": "1",
+            "FRONTLINE_DB": str(folder / "store.sqlite"),
+            **env_overrides,
+        }
         command = [
             sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
             "--server.port", str(port),
