@@ -200,7 +200,8 @@ class Store:
         known_on: dt.date | None = None,
         include_retracted: bool = False,
     ) -> pd.DataFrame:
-        """The newest version of each row of ``kind`` with a status in ``statuses``.
+        """The newest version of each row of ``kind``, for the rows whose newest version has a
+        status in ``statuses`` (``["draft"]``: the rows waiting for review).
 
         Columns: ``row_id, version, status, retracted, author, recorded_at, added_by,
         added_at, prov_*, reason`` and the kind's file columns. What a review list or an
@@ -213,7 +214,8 @@ class Store:
         """
         _check_kind(kind)
         with self.engine.connect() as conn:
-            frame = versions(conn, kind, statuses=statuses, known_on=known_on)
+            frame = versions(conn, kind, known_on=known_on)
+        frame = frame[frame["status"].isin(list(statuses))]
         if not include_retracted:
             frame = frame[~frame["retracted"].astype(bool)]
         return _readable(kind, frame)

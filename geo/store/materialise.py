@@ -48,9 +48,19 @@ SLOT = CacheSlot("store-atlas-", keep=6)
 def live_rows(
     conn: sa.Connection, kind: str, *, include_drafts: bool, known_on: dt.date | None
 ) -> pd.DataFrame:
-    """The versions the map shows: per row the newest reviewed (or draft) one, not retracted."""
-    statuses = ("reviewed", "draft") if include_drafts else ("reviewed",)
-    frame = versions(conn, kind, statuses=statuses, known_on=known_on)
+    """The versions the map shows, per row, not retracted: the newest reviewed one; with
+    ``include_drafts`` the newest version unless it was rejected (then the newest reviewed).
+
+    A rejected draft is never shown, and neither are the drafts it rejected.
+    """
+    reviewed = versions(conn, kind, statuses=("reviewed",), known_on=known_on)
+    if include_drafts:
+        newest = versions(conn, kind, known_on=known_on)
+        rejected = newest["status"] == "rejected"
+        fallback = reviewed[reviewed["row_id"].isin(newest.loc[rejected, "row_id"])]
+        frame = pd.concat([newest[~rejected], fallback]).sort_values(["seq", "version"])
+    else:
+        frame = reviewed
     return frame[~frame["retracted"].astype(bool)].reset_index(drop=True)
 
 
