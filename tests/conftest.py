@@ -81,7 +81,10 @@ def start_streamlit(
     """
     servers: list[StreamlitServer] = []
 
-    def start(**env_overrides: str) -> StreamlitServer:
+    def start(
+        *, address: str = "127.0.0.1", host: str | None = None, **env_overrides: str
+    ) -> StreamlitServer:
+        """``address``: where the server listens; ``host``: the address its URL names."""
         port = free_port()
         folder = tmp_path_factory.mktemp("streamlit")
         log_path = folder / "server.log"
@@ -94,7 +97,7 @@ def start_streamlit(
         command = [
             sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
             "--server.port", str(port),
-            "--server.address", "127.0.0.1",
+            "--server.address", address,
             "--server.headless", "true",
             "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
@@ -103,7 +106,7 @@ def start_streamlit(
             process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
             )
-        server = StreamlitServer(f"http://127.0.0.1:{port}", process, log_path)
+        server = StreamlitServer(f"http://{host or address}:{port}", process, log_path)
         servers.append(server)
         _wait_healthy(server, timeout_s=90)
         return server

@@ -98,14 +98,20 @@ def shows_drafts() -> bool:
 def client_host() -> str | None:
     """The address of the browser this run serves (``None`` when unknown).
 
-    Under ``AppTest`` and in bare Python no browser is connected: the run is this machine's.
+    Streamlit reports a loopback client (``127.0.0.1``, ``::1``) as no address; a session with
+    a connection (it has request headers) and no address is therefore this machine's. Under
+    ``AppTest`` and in bare Python no browser is connected: the run is this machine's.
     """
     if not serving():
         return "127.0.0.1"
     try:
-        return st.context.ip_address
-    except Exception:  # noqa: BLE001 - no request context: treat as unknown (read-only)
+        address = st.context.ip_address
+        connected = bool(st.context.headers)
+    except Exception:  # noqa: BLE001 - no request context: unknown (read-only)
         return None
+    if address:
+        return address
+    return "127.0.0.1" if connected else None
 
 
 def can_write() -> bool:
