@@ -161,7 +161,7 @@ def test_a_script_payload_in_an_uploaded_file_stays_inert_text(streamlit_server,
     )
     page.get_by_text("payload.csv: 1 events rows stored as drafts").wait_for(timeout=STEP_MS)
     # An upload is a draft: this session shows it once "Show drafts" is on.
-    page.get_by_text("Show drafts").click()
+    page.get_by_test_id("stSidebarUserContent").get_by_text("Show drafts", exact=True).click()
     count = before[1] + 1
     frame.wait_for_function(
         f"() => ({_LAYERS_JS})()['Events ({count:,})'] === {count}", timeout=STEP_MS

@@ -73,18 +73,21 @@ def drafts_layer(
         if frame is None or frame.empty:
             continue
         placed = frame[frame.geometry.notna() & ~frame.geometry.is_empty].head(MAX_DRAFTS_DRAWN)
-        popups = _popups(placed, what=what, day=day)
-        # folium wants (lat, lon); the geometry holds (lon, lat).
-        for lat, lon, popup in zip(placed.geometry.y, placed.geometry.x, popups, strict=True):
-            folium.CircleMarker(
-                location=(float(lat), float(lon)),
-                radius=11,
-                color=DRAFT_COLOUR,
-                weight=2.5,
-                dash_array="4 3",
-                fill=False,
-                popup=folium.Popup(popup, max_width=320),
-                tooltip=f"Draft {what}",
-                class_name="frontline-draft",
-            ).add_to(group)
+        if placed.empty:
+            continue
+        points = gpd.GeoDataFrame(
+            {"popup": _popups(placed, what=what, day=day).to_numpy()},
+            geometry=placed.geometry.to_numpy(),
+            crs=placed.crs or 4326,
+        ).to_crs(4326)
+        folium.GeoJson(
+            points,
+            name=f"Draft {what}s",
+            marker=folium.CircleMarker(
+                radius=11, color=DRAFT_COLOUR, weight=2.5, dash_array="4 3", fill=False
+            ),
+            # GeoJsonPopup builds its HTML without jQuery (folium.Popup needs it; we ship none);
+            # every untrusted part of ``popup`` was escaped by _popups.
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
+        ).add_to(group)
     return group
