@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from geo.errors import StoreVersionError
+from geo.store.tables import KINDS
 
 __all__ = ["MIGRATIONS", "current_revision", "head_revision", "upgrade"]
 
@@ -69,9 +70,10 @@ def upgrade(engine: sa.Engine, *, target: str = "head") -> str:
             f"(it knows {', '.join(sorted(known))}); it was written by a newer Frontline Atlas. "
             "Upgrade the program; the store was not changed."
         )
-    if current is None and tables - {"alembic_version"}:
+    ours = tables & {*KINDS, "store_meta"}
+    if current is None and ours:
         raise StoreVersionError(
-            f"{_where(engine)}: the database holds tables ({', '.join(sorted(tables)[:5])}) "
+            f"{_where(engine)}: the database holds tables ({', '.join(sorted(ours))}) "
             "but no Frontline Atlas schema version; refusing to touch it."
         )
     wanted = head_revision() if target == "head" else target

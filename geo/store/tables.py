@@ -75,8 +75,18 @@ class Shape(sa.types.TypeDecorator):
 
     impl = sa.LargeBinary
     cache_ok = True
+    # What GeoAlchemy2's DDL hooks read of a geometry type: no index or management of ours.
+    geometry_type = "GEOMETRY"
+    srid = 4326
+    dimension = 2
+    spatial_index = False
+    use_N_D_index = False
+    use_typmod = None
+    nullable = True
 
-    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine:
+    def load_dialect_impl(self, dialect: sa.Dialect | None) -> sa.types.TypeEngine:
+        if dialect is None:  # GeoAlchemy2's DDL hooks ask: we manage nothing beyond the column
+            return sa.LargeBinary()
         if dialect.name == "postgresql":
             return dialect.type_descriptor(Geometry("GEOMETRY", srid=4326, spatial_index=False))
         return dialect.type_descriptor(sa.LargeBinary())
