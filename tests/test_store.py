@@ -36,7 +36,7 @@ def _assert_same_atlas(left, right) -> None:
 
 
 def test_a_fresh_store_shows_the_bundled_atlas_frame_for_frame(store_url: str, tmp_path: Path):
-    store = open_store(store_url, cache_dir=tmp_path / "cache")
+    store = open_store(store_url)
     _assert_same_atlas(store.load_atlas(), load_atlas(DATA_DIR))
 
 
@@ -49,7 +49,7 @@ def test_actors_grouped_from_an_events_only_folder_get_the_same_ids_as_from_the_
     events.loc[0, "faction"] = "Wagner Group"
     events.loc[1, "faction2"] = "Wagner Group"
     events.to_csv(folder / "events.csv", index=False)
-    store = open_store(store_url, data_dir=folder, cache_dir=tmp_path / "cache")
+    store = open_store(store_url, data_dir=folder)
     from_store, from_files = store.load_atlas(), load_atlas(folder)
     _assert_same_atlas(from_store, from_files)
     grouped = from_store.events["faction"].iloc[0]
@@ -138,7 +138,7 @@ def test_an_invalid_edit_is_refused_with_the_reason(store_url: str):
 
 
 def test_a_retracted_claim_leaves_the_map_and_its_history_stays(store_url: str, tmp_path: Path):
-    store = open_store(store_url, cache_dir=tmp_path / "cache")
+    store = open_store(store_url)
     claim = store.rows("control").iloc[0]
     assert store.retract("control", [claim["row_id"]], author="ana", reason="wrong town") == 1
     assert claim["row_id"] not in set(store.rows("control")["row_id"])
