@@ -180,12 +180,12 @@ def offline_page(browser: object) -> Iterator[OfflinePage]:
 
 @pytest.fixture(scope="session")
 def postgis_cluster() -> Iterator[str]:
-    """A temporary PostgreSQL + PostGIS cluster on loopback (tests/_postgis.py), torn down after.
+    """A temporary PostgreSQL + PostGIS cluster on loopback (bench/postgis.py), torn down after.
 
     Missing PostgreSQL/PostGIS skips the PostGIS half of the store tests, except on CI
     (``$CI`` set), where it fails: the same tests must run on both backends there.
     """
-    from _postgis import temporary_postgis
+    from bench.postgis import temporary_postgis
 
     try:
         with temporary_postgis() as url:
@@ -201,7 +201,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of an empty store: an SQLite file, or a fresh PostGIS database."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite'}"
-    from _postgis import fresh_database
+    from bench.postgis import fresh_database
 
     cluster = request.getfixturevalue("postgis_cluster")
     return fresh_database(cluster, f"t_{tmp_path.name.lower().replace('-', '_')[-40:]}")

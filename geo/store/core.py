@@ -189,6 +189,7 @@ class Store:
                 include_drafts=include_drafts,
                 known_on=known_on,
                 cache_dir=self.cache_dir,
+                data_dir=self.data_dir,
             )
             if len(self._memo) >= 4:
                 self._memo.pop(next(iter(self._memo)))

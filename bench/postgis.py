@@ -1,4 +1,4 @@
-"""A temporary PostgreSQL + PostGIS cluster on loopback (Debian's packages), for the store tests.
+"""A temporary PostgreSQL + PostGIS cluster on loopback (Debian's packages): store tests, bench.
 
 ``initdb`` refuses to run as root: as root the cluster is made and run by the ``postgres``
 user (``runuser -u postgres --``) in a temporary folder it owns. The server listens on a free
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.loopback import free_port
 
-__all__ = ["pg_bin", "temporary_postgis"]
+__all__ = ["fresh_database", "pg_bin", "temporary_postgis"]
 
 
 def pg_bin() -> Path | None:
