@@ -16,7 +16,7 @@ from bench.store_data import synthetic_folder
 from geo.errors import StoreVersionError
 from geo.store import open_store
 from geo.store.engine import make_engine
-from geo.store.migrate import upgrade
+from geo.store.migrate import HEAD, head_revision, upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,3 +96,7 @@ def test_a_store_from_a_newer_program_is_refused_with_a_clear_message_and_left_u
     with pytest.raises(StoreVersionError, match="'0099' is unknown to this program"):
         open_store(url)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_the_schema_version_a_store_is_opened_at_without_alembic_is_alembics_head():
+    assert head_revision() == HEAD

@@ -54,7 +54,7 @@ def versions(
         where.append(table.c.recorded_at < day_end(known_on))
     if row_ids is not None:
         where.append(table.c.row_id.in_(list(row_ids)))
-    if latest:
+    if latest and _edited(conn, table):
         newest = (
             sa.select(table.c.row_id, sa.func.max(table.c.version).label("newest"))
             .where(*where)
@@ -81,6 +81,12 @@ def versions(
         },
         index=pd.RangeIndex(len(rows)),
     )
+
+
+def _edited(conn: sa.Connection, table: sa.Table) -> bool:
+    """Whether any row of ``table`` has a second version (else every row is its latest)."""
+    query = sa.select(table.c.pk).where(table.c.version > 1).limit(1)
+    return conn.execute(query).first() is not None
 
 
 def _fetch_raw(conn: sa.Connection, query: sa.Select) -> tuple[list[str], list[tuple]]:

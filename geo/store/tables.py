@@ -154,6 +154,7 @@ def _table(kind: str) -> sa.Table:
         # Added by schema version 0002: why a version was written (a review note, a retraction).
         sa.Column("reason", sa.Text, nullable=False, default="", server_default=""),
         sa.Index(f"ix_{kind}_row_version", "row_id", "version", unique=True),
+        sa.Index(f"ix_{kind}_seq", "seq", "version"),  # schema 0002
     )
 
 
