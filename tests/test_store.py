@@ -71,8 +71,14 @@ def test_an_upload_is_a_draft_until_reviewed_and_other_sessions_see_it(store_url
     assert drafts["prov_date"].item() == "2025-01-15"
     live = {r for r in other.rows("control", statuses=["reviewed"])["row_id"]}
     assert "Palmyra|2025-01-15|hts" not in live
+    claims = other.load_atlas().control
+    assert not ((claims["place"] == "Palmyra") & (claims["valid_from"] == "2025-01-15")).any()
+    shown = other.load_atlas(include_drafts=True).control
+    assert ((shown["place"] == "Palmyra") & (shown["valid_from"] == "2025-01-15")).sum() == 1
     assert other.set_status("control", ["Palmyra|2025-01-15|hts"], "reviewed", author="bo") == 1
     assert "Palmyra|2025-01-15|hts" in set(store.rows("control", statuses=["reviewed"])["row_id"])
+    claims = store.load_atlas().control
+    assert ((claims["place"] == "Palmyra") & (claims["valid_from"] == "2025-01-15")).sum() == 1
 
 
 def test_bad_rows_of_an_import_are_reported_and_the_valid_ones_stored(store_url: str):
@@ -207,3 +213,16 @@ def test_each_data_folder_gets_its_own_default_store(
     mine = open_store()
     assert bundled.url != mine.url
     assert len(mine.rows("events")) == 3 and len(bundled.rows("events")) > 100
+
+
+def test_an_acled_export_in_a_folder_is_imported_as_events(tmp_path: Path):
+    from geo.synth.layouts import synthetic_acled
+
+    folder = tmp_path / "acled"
+    folder.mkdir()
+    synthetic_acled(30, seed=2).to_csv(folder / "acled_export.csv", index=False)
+    store = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    report = store.import_folder(folder, author="ana", status="draft")
+    assert report.added == {"events": 30} and not report.errors
+    drafts = store.rows("events", statuses=["draft"])
+    assert len(drafts) == 30 and set(drafts["added_by"]) == {"import:acled_export.csv"}
