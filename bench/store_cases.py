@@ -124,6 +124,8 @@ def store_100k(ctx: Any) -> Any:
     values |= _figures(sqlite, folder, repeat=repeat, prefix="store", workdir=ctx.workdir)
     skipped: dict[str, str] = {}
     try:
+        if ctx.quick:
+            raise FileNotFoundError("a quick run measures SQLite only; PostGIS in a full run")
         with temporary_postgis() as cluster:
             url = fresh_database(cluster, f"bench_{n}")
             values |= _figures(url, folder, repeat=repeat, prefix="postgis", workdir=ctx.workdir)

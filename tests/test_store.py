@@ -226,3 +226,32 @@ def test_an_acled_export_in_a_folder_is_imported_as_events(tmp_path: Path):
     assert report.added == {"events": 30} and not report.errors
     drafts = store.rows("events", statuses=["draft"])
     assert len(drafts) == 30 and set(drafts["added_by"]) == {"import:acled_export.csv"}
+
+
+def test_two_writers_at_once_lose_nothing(store_url: str):
+    import threading
+
+    ana, bo = open_store(store_url), open_store(store_url)
+    before = ana.revision()
+    errors: list[BaseException] = []
+
+    def write(store, who: str) -> None:
+        try:
+            for i in range(10):
+                frame = pd.DataFrame(
+                    [{"place": f"{who} {i}", "faction": "hts", "valid_from": "2025-02-01",
+                      "confidence": "0.5", "source": "x"}]
+                )  # fmt: skip
+                store.add_rows("control", frame, author=who)
+        except BaseException as err:  # noqa: BLE001 - reported by the main thread
+            errors.append(err)
+
+    threads = [threading.Thread(target=write, args=(s, w)) for s, w in ((ana, "ana"), (bo, "bo"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    drafts = set(ana.rows("control", statuses=["draft"])["place"])
+    assert drafts == {f"{who} {i}" for who in ("ana", "bo") for i in range(10)}
+    assert bo.revision() == before + 20

@@ -11,11 +11,16 @@ is refused with :class:`~geo.errors.StoreVersionError` and left untouched.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from geo.errors import StoreVersionError
 from geo.store.tables import KINDS
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 __all__ = ["HEAD", "MIGRATIONS", "current_revision", "head_revision", "upgrade"]
 
@@ -27,7 +32,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 """The Alembic script folder (``env.py`` and ``versions/``)."""
 
 
-def _config(connection: sa.Connection | None = None):  # -> alembic.config.Config
+def _config(connection: sa.Connection | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -36,7 +41,7 @@ def _config(connection: sa.Connection | None = None):  # -> alembic.config.Confi
     return config
 
 
-def _scripts():  # -> alembic.script.ScriptDirectory
+def _scripts() -> ScriptDirectory:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_config())
