@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Literal
 
 import sqlalchemy as sa
-from geoalchemy2 import Geometry
 
 from geo.places.gazetteer import PLACES_COLUMNS
 from geo.schema import AREA_COLUMNS, CONTROL_COLUMNS, EVENT_INPUT_COLUMNS, FACTION_COLUMNS
@@ -88,6 +87,8 @@ class Shape(sa.types.TypeDecorator):
         if dialect is None:  # GeoAlchemy2's DDL hooks ask: we manage nothing beyond the column
             return sa.LargeBinary()
         if dialect.name == "postgresql":
+            from geoalchemy2 import Geometry  # only a PostGIS store needs it (0.1 s to import)
+
             return dialect.type_descriptor(Geometry("GEOMETRY", srid=4326, spatial_index=False))
         return dialect.type_descriptor(sa.LargeBinary())
 
