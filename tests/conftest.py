@@ -194,3 +194,32 @@ def offline_page(browser: object) -> Iterator[OfflinePage]:
     page.on("dialog", on_dialog)
     yield record
     context.close()
+
+
+@pytest.fixture(scope="session")
+def postgis_cluster() -> Iterator[str]:
+    """A temporary PostgreSQL + PostGIS cluster on loopback (bench/postgis.py), torn down after.
+
+    Missing PostgreSQL/PostGIS skips the PostGIS half of the store tests, except on CI
+    (``$CI`` set), where it fails: the same tests must run on both backends there.
+    """
+    from bench.postgis import temporary_postgis
+
+    try:
+        with temporary_postgis() as url:
+            yield url
+    except FileNotFoundError as err:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL + PostGIS are required on CI: {err}")
+        pytest.skip(str(err))
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty store: an SQLite file, or a fresh PostGIS database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    from bench.postgis import fresh_database
+
+    cluster = request.getfixturevalue("postgis_cluster")
+    return fresh_database(cluster, f"t_{tmp_path.name.lower().replace('-', '_')[-40:]}")

@@ -12,6 +12,10 @@ import datetime as dt
 import getpass
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geo.store import Store
 
 __all__ = ["register"]
 
@@ -54,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     hist.set_defaults(func=_history)
 
 
-def _open(args: argparse.Namespace, *, seed: bool = True):  # -> geo.store.Store
+def _open(args: argparse.Namespace, *, seed: bool = True) -> Store:
     from geo.store import open_store
 
     return open_store(args.db, data_dir=args.data_dir, seed=seed)

@@ -145,8 +145,11 @@ class Store:
 
         >>> import tempfile
         >>> store = open_store(f"{tempfile.mkdtemp()}/a.sqlite", seed=False)
-        >>> store.revision()
-        1
+        >>> before = store.revision()
+        >>> store.set_status("events", [], "reviewed", author="ana")
+        0
+        >>> store.revision() > before
+        True
         """
         with self.engine.connect() as conn:
             return int(meta_value(conn, "revision") or 0)
@@ -186,6 +189,7 @@ class Store:
                 include_drafts=include_drafts,
                 known_on=known_on,
                 cache_dir=self.cache_dir,
+                data_dir=self.data_dir,
             )
             if len(self._memo) >= 4:
                 self._memo.pop(next(iter(self._memo)))
@@ -321,7 +325,7 @@ class Store:
         >>> import tempfile
         >>> store = open_store(f"{tempfile.mkdtemp()}/a.sqlite")
         >>> store.import_folder("data", author="ana").summary()[:40]
-        'factions: 0 added, 0 changed, 10 unchang'
+        'factions: 0 added, 0 changed, 16 unchang'
         """
         _check_status(status)
         with self.engine.connect() as conn:

@@ -28,6 +28,8 @@ BUSY_TIMEOUT_S = 30.0
 def make_engine(url: str) -> sa.Engine:
     """An engine for ``url`` (an SQLAlchemy URL from :func:`geo.store.url.store_url`)."""
     if not url.startswith("sqlite"):
+        import geoalchemy2  # noqa: F401 - its DDL hooks must be in place before any table is made
+
         return sa.create_engine(url, pool_pre_ping=True)
     database = sa.make_url(url).database
     if database and database != ":memory:":

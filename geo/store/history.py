@@ -5,7 +5,7 @@
 >>> store = open_store(f"{tempfile.mkdtemp()}/a.sqlite")
 >>> with store.engine.connect() as conn:
 ...     sorted({kind for kind, _ in find_versions(conn, "Manbij")})
-['control']
+['control', 'places']
 """
 
 from __future__ import annotations

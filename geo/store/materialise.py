@@ -53,19 +53,46 @@ def live_rows(
 
     A rejected draft is never shown, and neither are the drafts it rejected.
     """
-    reviewed = versions(conn, kind, statuses=("reviewed",), known_on=known_on)
+    columns = ["file_row", "retracted", *(f"d_{c}" for c in DATA_COLUMNS[kind])]
+    if kind == "areas":
+        columns.append("geometry")
     if include_drafts:
-        newest = versions(conn, kind, known_on=known_on)
+        wide = [*columns, "row_id", "status", "seq", "version"]
+        newest = versions(conn, kind, known_on=known_on, columns=wide)
         rejected = newest["status"] == "rejected"
-        fallback = reviewed[reviewed["row_id"].isin(newest.loc[rejected, "row_id"])]
-        frame = pd.concat([newest[~rejected], fallback]).sort_values(["seq", "version"])
+        if rejected.any():
+            back = versions(conn, kind, statuses=("reviewed",), known_on=known_on, columns=wide)
+            back = back[back["row_id"].isin(newest.loc[rejected, "row_id"])]
+            newest = pd.concat([newest[~rejected], back]).sort_values(["seq", "version"])
+        frame = newest[columns].reset_index(drop=True)
     else:
-        frame = reviewed
-    return frame[~frame["retracted"].astype(bool)].reset_index(drop=True)
+        frame = versions(conn, kind, statuses=("reviewed",), known_on=known_on, columns=columns)
+    retracted = frame["retracted"].astype(bool)
+    if not retracted.any():  # the common case: no copy of 100k rows
+        return frame
+    return frame[~retracted].reset_index(drop=True)
 
 
-def _places_folder(cells: pd.DataFrame, cache_dir: Path) -> Path:
-    """A folder holding the store's ``places.csv`` (content-addressed, written once)."""
+def _same_places(cells: pd.DataFrame, data_dir: Path | None) -> bool:
+    """Whether ``data_dir/places.csv`` holds exactly these places (its gazetteer cache serves)."""
+    from geo.io.tabular import read_bytes, read_csv_bytes
+
+    path = None if data_dir is None else Path(data_dir) / FILE_NAMES["places"]
+    if path is None or not path.exists():
+        return False
+    try:
+        theirs, _ = read_csv_bytes(read_bytes(path), name=path.name, columns=DATA_COLUMNS["places"])
+    except (OSError, ValueError):
+        return False
+    columns = list(DATA_COLUMNS["places"])
+    return len(theirs) == len(cells) and theirs[columns].equals(cells[columns])
+
+
+def _places_folder(cells: pd.DataFrame, cache_dir: Path, data_dir: Path | None = None) -> Path:
+    """A folder holding the store's ``places.csv``: the data folder when it holds the same
+    places (its gazetteer index is then reused), else one content-addressed and written once."""
+    if _same_places(cells, data_dir):
+        return Path(data_dir)  # type: ignore[arg-type]
     if not len(cells):
         folder = cache_dir / "store-places-none"
         folder.mkdir(parents=True, exist_ok=True)
@@ -84,6 +111,7 @@ def build_atlas(
     include_drafts: bool,
     known_on: dt.date | None,
     cache_dir: Path | None = None,
+    data_dir: Path | None = None,
 ) -> AtlasData:
     """Build the atlas of the rows :func:`live_rows` selects (no cache)."""
     from geo.annotations.areas import read_areas_bytes
@@ -115,9 +143,11 @@ def build_atlas(
         factions=factions,
     )
     issues += more
-    folder = _places_folder(cells_of("places", rows("places")), cache_dir or default_cache_dir())
+    folder = _places_folder(
+        cells_of("places", rows("places")), cache_dir or default_cache_dir(), data_dir
+    )
     ann = Annotations(factions, events, control, areas, tuple(issues))
-    return join_annotations(ann, geocoder=load_geocoder(data_dir=folder, cache_dir=cache_dir))
+    return join_annotations(ann, geocoder=load_geocoder(data_dir=folder))  # as load_atlas
 
 
 def atlas_key(
@@ -151,6 +181,7 @@ def cached_store_atlas(
     include_drafts: bool,
     known_on: dt.date | None,
     cache_dir: Path | None,
+    data_dir: Path | None = None,
 ) -> AtlasData:
     """The atlas from the disk cache under ``key``, or built from the store and cached."""
     slot = CacheSlot(SLOT.prefix, keep=SLOT.keep, folder=cache_dir)
@@ -159,7 +190,11 @@ def cached_store_atlas(
     def build() -> AtlasData:
         with engine.connect() as conn, conn.begin():
             return build_atlas(
-                conn, include_drafts=include_drafts, known_on=known_on, cache_dir=cache_dir
+                conn,
+                include_drafts=include_drafts,
+                known_on=known_on,
+                cache_dir=cache_dir,
+                data_dir=data_dir,
             )
 
     return read_or_build(

@@ -11,18 +11,28 @@ is refused with :class:`~geo.errors.StoreVersionError` and left untouched.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from geo.errors import StoreVersionError
+from geo.store.tables import KINDS
 
-__all__ = ["MIGRATIONS", "current_revision", "head_revision", "upgrade"]
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+__all__ = ["HEAD", "MIGRATIONS", "current_revision", "head_revision", "upgrade"]
+
+HEAD = "0002"
+"""The newest schema version (a test checks it is Alembic's head): a store already at it is
+opened without loading Alembic at all."""
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 """The Alembic script folder (``env.py`` and ``versions/``)."""
 
 
-def _config(connection: sa.Connection | None = None):  # -> alembic.config.Config
+def _config(connection: sa.Connection | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -31,7 +41,7 @@ def _config(connection: sa.Connection | None = None):  # -> alembic.config.Confi
     return config
 
 
-def _scripts():  # -> alembic.script.ScriptDirectory
+def _scripts() -> ScriptDirectory:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_config())
@@ -57,6 +67,8 @@ def upgrade(engine: sa.Engine, *, target: str = "head") -> str:
     StoreVersionError
         If the store records a version this program does not know.
     """
+    if target == "head" and _recorded(engine) == HEAD:
+        return HEAD
     from alembic import command
 
     known = {s.revision for s in _scripts().walk_revisions()}
@@ -69,9 +81,10 @@ def upgrade(engine: sa.Engine, *, target: str = "head") -> str:
             f"(it knows {', '.join(sorted(known))}); it was written by a newer Frontline Atlas. "
             "Upgrade the program; the store was not changed."
         )
-    if current is None and tables - {"alembic_version"}:
+    ours = tables & {*KINDS, "store_meta"}
+    if current is None and ours:
         raise StoreVersionError(
-            f"{_where(engine)}: the database holds tables ({', '.join(sorted(tables)[:5])}) "
+            f"{_where(engine)}: the database holds tables ({', '.join(sorted(ours))}) "
             "but no Frontline Atlas schema version; refusing to touch it."
         )
     wanted = head_revision() if target == "head" else target
@@ -79,6 +92,14 @@ def upgrade(engine: sa.Engine, *, target: str = "head") -> str:
         with engine.begin() as connection:
             command.upgrade(_config(connection), target)
     return wanted
+
+
+def _recorded(engine: sa.Engine) -> str | None:
+    """The version in ``alembic_version``, read with plain SQL (``None`` if there is none)."""
+    with engine.connect() as connection:
+        if not sa.inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def _where(engine: sa.Engine) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Literal
 
 import sqlalchemy as sa
-from geoalchemy2 import Geometry
 
 from geo.places.gazetteer import PLACES_COLUMNS
 from geo.schema import AREA_COLUMNS, CONTROL_COLUMNS, EVENT_INPUT_COLUMNS, FACTION_COLUMNS
@@ -75,9 +74,21 @@ class Shape(sa.types.TypeDecorator):
 
     impl = sa.LargeBinary
     cache_ok = True
+    # What GeoAlchemy2's DDL hooks read of a geometry type: no index or management of ours.
+    geometry_type = "GEOMETRY"
+    srid = 4326
+    dimension = 2
+    spatial_index = False
+    use_N_D_index = False
+    use_typmod = None
+    nullable = True
 
-    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine:
+    def load_dialect_impl(self, dialect: sa.Dialect | None) -> sa.types.TypeEngine:
+        if dialect is None:  # GeoAlchemy2's DDL hooks ask: we manage nothing beyond the column
+            return sa.LargeBinary()
         if dialect.name == "postgresql":
+            from geoalchemy2 import Geometry  # only a PostGIS store needs it (0.1 s to import)
+
             return dialect.type_descriptor(Geometry("GEOMETRY", srid=4326, spatial_index=False))
         return dialect.type_descriptor(sa.LargeBinary())
 
@@ -144,6 +155,7 @@ def _table(kind: str) -> sa.Table:
         # Added by schema version 0002: why a version was written (a review note, a retraction).
         sa.Column("reason", sa.Text, nullable=False, default="", server_default=""),
         sa.Index(f"ix_{kind}_row_version", "row_id", "version", unique=True),
+        sa.Index(f"ix_{kind}_seq", "seq", "version"),  # schema 0002
     )
 
 

@@ -1,4 +1,5 @@
-"""Schema 0002: every version says why it was written (a review note, a retraction's reason).
+"""Schema 0002: every version says why it was written (a review note, a retraction's reason);
+rows are read in their order through an index.
 
 Revision ID: 0002
 Revises: 0001
@@ -20,14 +21,16 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Add ``reason`` (empty for the versions written before)."""
+    """Add ``reason`` (empty for the versions written before) and the order index."""
     for kind in KINDS:
         with op.batch_alter_table(kind) as batch:
             batch.add_column(sa.Column("reason", sa.Text, nullable=False, server_default=""))
+        op.create_index(f"ix_{kind}_seq", kind, ["seq", "version"])
 
 
 def downgrade() -> None:
-    """Drop ``reason``."""
+    """Drop ``reason`` and the order index."""
     for kind in KINDS:
+        op.drop_index(f"ix_{kind}_seq", kind)
         with op.batch_alter_table(kind) as batch:
             batch.drop_column("reason")
