@@ -100,3 +100,58 @@ def test_a_store_from_a_newer_program_is_refused_with_a_clear_message_and_left_u
 
 def test_the_schema_version_a_store_is_opened_at_without_alembic_is_alembics_head():
     assert head_revision() == HEAD
+
+
+_WRITER = """
+import sys
+import pandas as pd
+from geo.store import open_store
+
+store = open_store(sys.argv[1], seed=False)
+n = 0
+while True:  # one committed write after another, each reported once it is committed
+    n += 1
+    row = pd.DataFrame([{"id": f"w-{n}", "date": "2024-12-08", "place": "Homs", "lat": "34.73",
+        "lon": "36.72", "faction": "hts", "event_type": "Battles",
+        "sub_event_type": "Armed clash", "source": "test", "confidence": "0.5"}])
+    store.add_rows("events", row, author="writer", status="draft")
+    print(n, flush=True)
+"""
+
+
+def test_a_writer_killed_mid_write_leaves_every_committed_row_and_no_half_written_one(
+    tmp_path: Path,
+):
+    path = tmp_path / "store.sqlite"
+    url = f"sqlite:///{path}"
+    open_store(url).close()  # seeded with the bundled data
+    before = _count(url)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    reported = 0
+    assert child.stdout is not None
+    for line in child.stdout:  # kill it while it writes, after some commits
+        reported = int(line)
+        if reported >= 25:
+            break
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+        ids = {
+            r[0] for r in conn.exec_driver_sql("select row_id from events where row_id like 'w-%'")
+        }
+    engine.dispose()
+    numbers = sorted(int(i.split("-")[1]) for i in ids)
+    assert numbers == list(range(1, len(numbers) + 1)), "no gap: every write is whole or absent"
+    assert len(numbers) >= reported, "every reported (committed) write is there"
+    assert len(numbers) <= reported + 1, "at most the write in flight, and only whole"
+    store = open_store(url)
+    assert len(store.rows("events", statuses=["draft"])) == len(numbers)
+    assert _count(url) >= before + len(numbers)
