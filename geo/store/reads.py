@@ -71,16 +71,33 @@ def versions(
     if columns is None or "geometry" in columns:
         result = conn.execute(query)  # typed values: datetimes, booleans, shapely geometries
         names, rows = list(result.keys()), result.fetchall()
-    else:
-        names, rows = _fetch_raw(conn, query)
-    values = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    return pd.DataFrame(
-        {
-            name: pd.Series(col, dtype="str" if name.startswith("d_") else None)
-            for name, col in zip(names, values, strict=True)
-        },
-        index=pd.RangeIndex(len(rows)),
-    )
+        values = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+        return pd.DataFrame(
+            {
+                name: pd.Series(col, dtype="str" if name.startswith("d_") else None)
+                for name, col in zip(names, values, strict=True)
+            },
+            index=pd.RangeIndex(len(rows)),
+        )
+    names, rows = _fetch_raw(conn, query)
+    return _columns(names, rows)
+
+
+def _columns(names: list[str], rows: list[tuple]) -> pd.DataFrame:
+    """Rows of raw values as a frame: text columns (``d_*``) straight into Arrow strings."""
+    import numpy as np
+    import pyarrow as pa
+
+    grid = np.array(rows, dtype=object) if rows else np.empty((0, len(names)), dtype=object)
+    text = pd.Series([""], dtype="str").dtype  # pandas' default string dtype
+    out = {}
+    for i, name in enumerate(names):
+        if name.startswith("d_"):
+            array = pa.array(grid[:, i], type=pa.large_string())
+            out[name] = pd.Series(pd.arrays.ArrowStringArray(array, dtype=text))
+        else:
+            out[name] = pd.Series(grid[:, i].tolist(), dtype=None if len(rows) else "int64")
+    return pd.DataFrame(out, index=pd.RangeIndex(len(rows)))
 
 
 def _edited(conn: sa.Connection, table: sa.Table) -> bool:
