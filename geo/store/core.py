@@ -23,7 +23,7 @@ from geo.annotations import Issue
 from geo.errors import AnnotationError, ConfigError, RowNotFound, VersionConflict
 from geo.store.engine import make_engine
 from geo.store.imports import Batch, batch_of_frame, read_folder
-from geo.store.materialise import atlas_key, cached_store_atlas, live_rows
+from geo.store.materialise import atlas_key, cached_store_atlas, issues_json, live_rows
 from geo.store.migrate import upgrade
 from geo.store.reads import cells_of, meta_value, versions
 from geo.store.rows import FILE_NAMES, as_cells
@@ -682,9 +682,16 @@ def _seed(store: Store, folder: Path) -> None:
         if meta_value(conn, "seeded_from") is not None:
             return
     batches, issues = read_folder(folder, factions=None)
+    if folder.is_dir():
+        from geo.annotations import folder_notes
+
+        issues = [*folder_notes(folder), *issues]
     with writing(store.engine) as conn:
         if meta_value(conn, "seeded_from") is not None:  # another process seeded meanwhile
             return
         store._write(batches, issues, author="", added_by=None, status="reviewed", conn=conn)
         conn.execute(sa.insert(META).values(key="seeded_from", value=str(folder)))
+        # What the seed found wrong or missing in the folder (rows left out, files absent):
+        # the store's atlas reports it as a load of the folder would.
+        conn.execute(sa.insert(META).values(key="seed_issues", value=issues_json(issues)))
     log.info("store %s seeded from %s", store.url, folder)

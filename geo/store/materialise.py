@@ -7,20 +7,21 @@ seeded from a folder therefore gives that folder's atlas, frame for frame. The r
 on disk (:mod:`geo.cache`) under a key naming the store and its revision.
 
 >>> FORMAT_VERSION
-'store-atlas-1'
+'store-atlas-2'
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import sys
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
-from geo.annotations import Annotations, validate_control, validate_events
+from geo.annotations import Annotations, Issue, validate_control, validate_events
 from geo.atlas.cache import read_entry, write_entry
 from geo.atlas.join import AtlasData, join_annotations
 from geo.cache import (
@@ -38,9 +39,18 @@ from geo.store.reads import cells_of, geometries_of, versions
 from geo.store.rows import FILE_NAMES, check_cells, write_csv
 from geo.store.tables import DATA_COLUMNS
 
-__all__ = ["FORMAT_VERSION", "SLOT", "atlas_key", "build_atlas", "cached_store_atlas", "live_rows"]
+__all__ = [
+    "FORMAT_VERSION",
+    "SLOT",
+    "atlas_key",
+    "build_atlas",
+    "cached_store_atlas",
+    "issues_json",
+    "live_rows",
+    "seed_issues",
+]
 
-FORMAT_VERSION = "store-atlas-1"
+FORMAT_VERSION = "store-atlas-2"
 SLOT = CacheSlot("store-atlas-", keep=6)
 """Materialised atlases kept on disk (one per store, revision and view)."""
 
@@ -105,6 +115,23 @@ def _places_folder(cells: pd.DataFrame, cache_dir: Path, data_dir: Path | None =
     return folder
 
 
+def issues_json(issues: list[Issue] | tuple[Issue, ...]) -> str:
+    """``issues`` as JSON text (for the store's meta table).
+
+    >>> issues_json([Issue("events.csv", 3, "bad date", "error")])
+    '[["events.csv", 3, "bad date", "error"]]'
+    """
+    return json.dumps([[i.file, i.row, i.reason, i.severity] for i in issues])
+
+
+def seed_issues(conn: sa.Connection) -> list[Issue]:
+    """What the seed of this store found wrong or missing in its data folder (may be none)."""
+    from geo.store.reads import meta_value
+
+    text = meta_value(conn, "seed_issues")
+    return [Issue(*rec) for rec in json.loads(text)] if text else []
+
+
 def build_atlas(
     conn: sa.Connection,
     *,
@@ -137,16 +164,23 @@ def build_atlas(
     issues += more
     area_rows = rows("areas")
     area_cells = cells_of("areas", area_rows)
-    areas, more = read_areas_bytes(
-        areas_geojson(area_cells, geometries_of(area_rows)),
-        name=FILE_NAMES["areas"],
-        factions=factions,
-    )
-    issues += more
+    if len(area_cells):
+        areas, more = read_areas_bytes(
+            areas_geojson(area_cells, geometries_of(area_rows)),
+            name=FILE_NAMES["areas"],
+            factions=factions,
+        )
+        issues += more
+    else:  # as a folder without control_areas.geojson: nothing to say
+        from geo.annotations import empty_areas
+
+        areas = empty_areas()
     folder = _places_folder(
         cells_of("places", rows("places")), cache_dir or default_cache_dir(), data_dir
     )
-    ann = Annotations(factions, events, control, areas, tuple(issues))
+    seen = {str(i) for i in issues}
+    found = [i for i in seed_issues(conn) if str(i) not in seen]
+    ann = Annotations(factions, events, control, areas, (*found, *issues))
     return join_annotations(ann, geocoder=load_geocoder(data_dir=folder))  # as load_atlas
 
 
