@@ -158,6 +158,21 @@ def test_a_link_reopens_the_same_step_year_range_and_border_filter(
     assert _events_shown(reopened) == shown
 
 
+def test_a_link_keeps_every_border_chosen_where_atlas_toml_names_only_one(
+    monkeypatch: pytest.MonkeyPatch, folders: dict[str, Path]
+) -> None:
+    app = _run(monkeypatch, folders["sahel"])
+    assert "border" not in app.query_params  # the default (atlas.toml's BF–ML) needs no key
+    every = ["BF–ML", "BF–NE", "ML–NE"]
+    app.sidebar.multiselect(key="borders").set_value(every).run()
+    link = {key: app.query_params[key] for key in app.query_params}
+    assert sorted(link["border"]) == ["BF-ML", "BF-NE", "ML-NE"]
+    reopened = AppTest.from_file(APP, default_timeout=180)
+    reopened.query_params.update(link)
+    reopened.run()
+    assert sorted(reopened.sidebar.multiselect(key="borders").value) == every
+
+
 def _border_km(lat: np.ndarray, lon: np.ndarray, pair: tuple[str, str]) -> np.ndarray:
     """Independent check: geodesic km to the nearest vertex of a densified border line."""
     import shapely

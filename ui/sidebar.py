@@ -74,6 +74,8 @@ class Filters:
     borders: tuple[str, ...] | None = None  # border keys for near_border_km; None: every one
     step: Period = "day"  # the map date's step (buttons and Play)
     years: tuple[int, int] | None = None  # the window chosen as whole years (first, last)
+    # The borders as the URL keeps them: () for the data's default ones, NOTHING for none.
+    border_link: tuple[str, ...] = ()
 
     @property
     def selects_nothing(self) -> bool:
@@ -90,7 +92,7 @@ class Filters:
             event_types=_url_list(self.event_types),
             step=self.step,
             years=self.years,
-            borders=_url_list(self.borders),
+            borders=self.border_link,
             border_km=self.near_border_km,
         )
 
@@ -326,7 +328,17 @@ def current_filters(options: FilterOptions) -> Filters:
         borders=_chosen("borders", options.borders) if "borders" in st.session_state else None,
         step=st.session_state.get("step", options.period),
         years=(start.year, end.year) if st.session_state.get("window_in_years") else None,
+        border_link=_border_link(options),
     )
+
+
+def _border_link(options: FilterOptions) -> tuple[str, ...]:
+    """The chosen borders for the URL: left out when they are the default (``atlas.toml``'s,
+    else every border), so that a link without ``border`` reopens them."""
+    selected = tuple(st.session_state.get("borders", ()))
+    if set(selected) == set(options.default_borders or options.borders):
+        return ()
+    return selected or NOTHING
 
 
 def sync_url(filters: Filters) -> None:
