@@ -88,19 +88,18 @@ def _world_towns() -> pd.DataFrame:
 
     The frame is never handed out, only filtered copies of it.
     """
-    from geo.places.world import load_world
+    from geo.places.world import world_towns
 
-    world = load_world()
-    keep = np.isin(world.kind, ("city", "town")) & (world.population >= _LABEL_FLOOR)
+    towns = world_towns(min_population=_LABEL_FLOOR)  # biggest first
     return pd.DataFrame(
         {
-            "name": world.name[keep],
-            "latitude": world.lat[keep],
-            "longitude": world.lon[keep],
-            "countrycode": world.country[keep],
-            "population": world.population[keep],
+            "name": towns.name,
+            "latitude": towns.lat,
+            "longitude": towns.lon,
+            "countrycode": towns.country,
+            "population": towns.population,
         }
-    ).sort_values("population", ascending=False, kind="stable", ignore_index=True)
+    )
 
 
 def default_labels(
