@@ -78,7 +78,7 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def tree_cpu_s(pid: int) -> float | None:
+def _tree_cpu_s(pid: int) -> float | None:
     """CPU seconds (user + system) of ``pid`` and its live descendants; ``None`` off Linux."""
     total = 0.0
     for each in _descendants(pid):
@@ -92,7 +92,7 @@ def tree_cpu_s(pid: int) -> float | None:
     return total
 
 
-def tree_peak_rss_mb(pid: int) -> float | None:
+def _tree_peak_rss_mb(pid: int) -> float | None:
     """The sum of ``VmHWM`` (peak RSS) over ``pid`` and its live descendants, in MB."""
     total_kb = 0
     for each in _descendants(pid):
@@ -210,13 +210,13 @@ def _one_run(
             timeout=300_000
         )
         detected = time.time()
-        server_cpu = tree_cpu_s(process.pid)
+        server_cpu = _tree_cpu_s(process.pid)
         (frame,) = [f for f in page.frames if "st_folium" in f.url]
         frame.wait_for_function("() => window.__frontlineMapPaintedAt !== undefined")
         painted = frame.evaluate("window.__frontlineMapPaintedAt") / 1000
         page.locator(WHOLE_PAGE).first.wait_for(timeout=300_000)
         wait_warm_up(url, timeout_s=300)
-        peak = tree_peak_rss_mb(process.pid)
+        peak = _tree_peak_rss_mb(process.pid)
         context.close()
         if left:
             raise RuntimeError(f"the page asked for addresses off this machine: {left[:5]}")
