@@ -72,8 +72,8 @@ class ViewState:
     years : (int, int) or None
         The event window as whole years (first, last), instead of ``start``/``end``.
     borders : tuple of str
-        Border keys (sorted ISO2 pairs) of the border filter; empty means every border,
-        :data:`NOTHING` means none.
+        Border keys (sorted ISO2 pairs) of the border filter; empty means the data's default
+        borders (``atlas.toml``'s, else every one), :data:`NOTHING` means none.
     border_km : float or None
         The border filter's distance; ``None`` means the filter is off.
 
