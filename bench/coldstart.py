@@ -21,6 +21,12 @@ The page is opened as soon as the server answers its health check, so the server
 opens the page only once ``/api/warm-up`` says the warm-up has ended: what the first visitor
 of a server started a few seconds earlier waits for.
 
+Beside the times, each run records the server's CPU seconds (its own and its children's,
+from ``/proc``) when the map was seen, which grows with the work done and not with other jobs
+on the machine, and, once the whole page is drawn and the warm-up has ended, the peak RSS of
+the server's process tree (the sum of each process's ``VmHWM``: an upper bound of the tree's
+peak).
+
 Run alone with ``python -m bench --only dashboard_cold_start``.
 """
 
@@ -34,6 +40,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from bench.harness import ROOT, BenchSkipped
 from bench.loopback import (
@@ -49,6 +56,56 @@ from bench.loopback import (
 __all__ = ["ColdStart", "measure_cold_start"]
 
 MAP_PATH = 'iframe[title="streamlit_folium.st_folium"]'
+#: A widget of the sidebar: drawn with the rest of the page, once the map is (ui/firstpaint.py).
+WHOLE_PAGE = '[data-testid="stSidebar"] [data-testid="stSlider"]'
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux ``/proc``; just ``pid`` elsewhere)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(parents.get(current, ()))
+    return found
+
+
+def _tree_cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) of ``pid`` and its live descendants; ``None`` off Linux."""
+    total = 0.0
+    for each in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            if each == pid:
+                return None
+            continue
+        total += (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+    return total
+
+
+def _tree_peak_rss_mb(pid: int) -> float | None:
+    """The sum of ``VmHWM`` (peak RSS) over ``pid`` and its live descendants, in MB."""
+    total_kb = 0
+    for each in _descendants(pid):
+        try:
+            status = Path(f"/proc/{each}/status").read_text()
+        except OSError:
+            if each == pid:
+                return None
+            continue
+        total_kb += next(
+            (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0
+        )
+    return total_kb / 1024
 
 
 # Added to every frame of the benchmark's browser context; polls in iframes only.
@@ -72,12 +129,16 @@ class ColdStart:
 
     ``launch_to_detected_s``: from launching to Playwright seeing the map (its polling lags).
     ``warm_page_to_map_s``: from opening the page to the map, once the warm-up had ended.
+    ``server_cpu_s``: the server's CPU seconds when the map was seen.
+    ``peak_rss_mb``: the server's peak RSS (with its children), whole page drawn, warm-up done.
     """
 
     launch_to_map_s: tuple[float, ...]
     page_to_map_s: tuple[float, ...]
     launch_to_detected_s: tuple[float, ...] = ()
     warm_page_to_map_s: tuple[float, ...] = ()
+    server_cpu_s: tuple[float, ...] = ()
+    peak_rss_mb: tuple[float, ...] = ()
 
     @property
     def median_launch_s(self) -> float:
@@ -95,12 +156,22 @@ class ColdStart:
     def median_warm_page_s(self) -> float | None:
         return statistics.median(self.warm_page_to_map_s) if self.warm_page_to_map_s else None
 
+    @property
+    def median_server_cpu_s(self) -> float | None:
+        return statistics.median(self.server_cpu_s) if self.server_cpu_s else None
+
+    @property
+    def max_peak_rss_mb(self) -> float | None:
+        return max(self.peak_rss_mb) if self.peak_rss_mb else None
+
 
 @dataclass(frozen=True)
 class _Run:
     launch_to_map_s: float
     page_to_map_s: float
     launch_to_detected_s: float
+    server_cpu_s: float | None = None
+    peak_rss_mb: float | None = None
 
 
 def _one_run(
@@ -139,9 +210,13 @@ def _one_run(
             timeout=300_000
         )
         detected = time.time()
+        server_cpu = _tree_cpu_s(process.pid)
         (frame,) = [f for f in page.frames if "st_folium" in f.url]
         frame.wait_for_function("() => window.__frontlineMapPaintedAt !== undefined")
         painted = frame.evaluate("window.__frontlineMapPaintedAt") / 1000
+        page.locator(WHOLE_PAGE).first.wait_for(timeout=300_000)
+        wait_warm_up(url, timeout_s=300)
+        peak = _tree_peak_rss_mb(process.pid)
         context.close()
         if left:
             raise RuntimeError(f"the page asked for addresses off this machine: {left[:5]}")
@@ -151,7 +226,7 @@ def _one_run(
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-    return _Run(painted - launched, painted - opened, detected - launched)
+    return _Run(painted - launched, painted - opened, detected - launched, server_cpu, peak)
 
 
 def measure_cold_start(*, repeat: int, env: Mapping[str, str] | None = None) -> ColdStart:
@@ -183,4 +258,6 @@ def measure_cold_start(*, repeat: int, env: Mapping[str, str] | None = None) -> 
         page_to_map_s=tuple(r.page_to_map_s for r in runs),
         launch_to_detected_s=tuple(r.launch_to_detected_s for r in runs),
         warm_page_to_map_s=tuple(r.page_to_map_s for r in warm),
+        server_cpu_s=tuple(r.server_cpu_s for r in runs if r.server_cpu_s is not None),
+        peak_rss_mb=tuple(r.peak_rss_mb for r in (*runs, *warm) if r.peak_rss_mb is not None),
     )

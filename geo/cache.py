@@ -24,13 +24,14 @@ unreadable entry is rebuilt and an unwritable folder only logs.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import importlib.util
 import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -306,21 +307,69 @@ def _write_frame(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
     if isinstance(frame, gpd.GeoDataFrame):
         meta["geometry"] = frame.geometry.name
         meta["crs"] = frame.crs.to_string() if frame.crs is not None else None
-        atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=None, geometry_encoding="WKB"))
+        # Points (events, control claims) as two float arrays: read back ten times faster
+        # than WKB (a 385,000-event atlas: 0.03 s instead of 0.35 s).
+        geoms = frame.geometry
+        points = len(frame) > 0 and bool(
+            ((geoms.geom_type == "Point") & ~geoms.is_empty & ~geoms.has_z).all()
+        )
+        meta["encoding"] = "point" if points else "WKB"
+        atomic_write(
+            path,
+            lambda tmp: frame.to_parquet(
+                tmp, index=None, geometry_encoding="geoarrow" if points else "WKB"
+            ),
+        )
     else:
         atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=None))
     return meta
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many reference-free objects are created."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _points(column: Any) -> Any:
+    """Shapely points of a GeoArrow ``point`` column (a struct of ``x``, ``y``), vectorised."""
+    import numpy as np
+    import pyarrow as pa
+    import shapely
+
+    points = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    x = points.field("x").to_numpy(zero_copy_only=False)
+    y = points.field("y").to_numpy(zero_copy_only=False)
+    with _collector_paused():  # 385,000 new objects would run the collector dozens of times
+        out = shapely.points(x, y)
+    missing = points.is_null().to_numpy(zero_copy_only=False)
+    if missing.any():
+        out = np.where(missing, None, out)
+    return out
+
+
 def _read_frame(path: Path, meta: dict[str, Any]) -> pd.DataFrame:
     # ParquetFile.read, not geopandas.read_parquet: no pyarrow.dataset import, no PROJJSON parsing.
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    frame = pq.ParquetFile(path).read(use_threads=False).to_pandas()
+    table = pq.ParquetFile(path).read(use_threads=False)
+    geometry = meta["geometry"]
+    points = None
+    if geometry is not None and meta.get("encoding") == "point":
+        index = table.schema.get_field_index(geometry)
+        points = _points(table.column(index))
+        table = table.set_column(index, geometry, pa.nulls(len(table)))
+    frame = table.to_pandas()
     dtypes: dict[str, str] = meta["dtypes"]
     if list(frame.columns) != list(dtypes):
         raise ValueError(f"columns {list(frame.columns)} differ from {list(dtypes)}")
-    geometry = meta["geometry"]
     differ = {c: t for c, t in dtypes.items() if c != geometry and str(frame[c].dtype) != t}
     if differ:  # e.g. a unit pyarrow chose: restore what was written
         frame = frame.astype(differ)
@@ -328,7 +377,10 @@ def _read_frame(path: Path, meta: dict[str, Any]) -> pd.DataFrame:
         import geopandas as gpd
         import shapely
 
-        frame[geometry] = shapely.from_wkb(frame[geometry].to_numpy())
+        if points is not None:
+            frame[geometry] = points
+        else:
+            frame[geometry] = shapely.from_wkb(frame[geometry].to_numpy())
         frame = gpd.GeoDataFrame(frame, geometry=geometry, crs=meta["crs"])
     for column in meta.get("lists", ()):
         frame[column] = frame[column].map(lambda cell: None if cell is None else list(cell))

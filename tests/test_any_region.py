@@ -161,3 +161,45 @@ def test_control_in_two_countries_gets_areas_in_each_country() -> None:
     ukraine = snap.areas[snap.areas["faction"].isin(["ua", "ru"])].to_crs(4326)
     assert ukraine.geometry.representative_point().y.between(44, 53).all()
     assert len(snap.frontlines) >= 2  # one per country, not one across the Black Sea
+
+
+@pytest.mark.parametrize(
+    ("region", "towns"),
+    [("sahel", {"Bamako", "Niamey"}), ("ukraine", {"Kharkiv", "Dnipro"})],
+)
+def test_the_offline_map_of_another_region_labels_its_own_towns_not_syrian_ones(
+    region: str, towns: set[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo.atlas.config import data_extent
+    from geo.maps.layers.basemap import offline_basemap
+    from ui.data import basemap_inputs, default_atlas
+
+    source = tmp_path / "export.csv"
+    synthetic_acled(300, region=region, seed=5).to_csv(source, index=False)
+    folder = tmp_path / "atlas"
+    folder.mkdir()
+    done = _geo("import", "acled", str(source), "--out", str(folder / "events.csv"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    monkeypatch.setenv("FRONTLINE_DATA_DIR", str(folder))
+    monkeypatch.setenv("FRONTLINE_OFFLINE", "1")
+    monkeypatch.delenv("FRONTLINE_EVENTS_PARQUET", raising=False)
+
+    countries, labels = basemap_inputs()  # what the dashboard's base map is drawn with
+    texts = set(labels["text"])
+    assert towns <= texts
+    assert not {"Damascus", "Aleppo", "Mosul", "Baghdad"} & texts
+    west, south, east, north = data_extent([default_atlas().events])
+    assert labels["lon"].between(west - 10, east + 10).all()
+    assert labels["lat"].between(south - 10, north + 10).all()
+    rendered = _render(
+        offline_basemap(countries, labels=labels, detail_bbox=(west, south, east, north))
+    )
+    assert all(town in rendered for town in towns) and "Damascus" not in rendered
+
+
+def _render(group: object) -> str:
+    import folium
+
+    fmap = folium.Map()
+    group.add_to(fmap)  # type: ignore[attr-defined]
+    return fmap.get_root().render()

@@ -126,6 +126,53 @@ def test_a_year_range_sets_the_event_window(
     assert _events_shown(app) == expected
 
 
+def test_a_link_reopens_the_same_step_year_range_and_border_filter(
+    monkeypatch: pytest.MonkeyPatch, folders: dict[str, Path]
+) -> None:
+    app = _run(monkeypatch, folders["sahel"])
+    app.sidebar.selectbox(key="step").set_value("month").run()
+    app.sidebar.slider(key="window_years").set_value((2015, 2016)).run()
+    assert "Mali – Niger" in app.sidebar.multiselect(key="borders").options
+    chosen = ["BF–ML", "ML–NE"]
+    app.sidebar.multiselect(key="borders").set_value(chosen)
+    app.sidebar.checkbox(key="near_border").check().run()
+    app.sidebar.number_input(key="border_km").set_value(40).run()
+    assert not app.exception
+    link = {key: app.query_params[key] for key in app.query_params}
+    assert link["step"] in ("month", ["month"]) and link["years"] in ("2015-2016", ["2015-2016"])
+    assert "start" not in link and "end" not in link
+    assert link["border"] == ["BF-ML", "ML-NE"] and link["border_km"] in ("40", ["40"])
+    shown = _events_shown(app)
+
+    monkeypatch.setenv("FRONTLINE_DATA_DIR", str(folders["sahel"]))
+    reopened = AppTest.from_file(APP, default_timeout=180)
+    reopened.query_params.update(link)
+    reopened.run()
+    assert not reopened.exception and not reopened.warning
+    side = reopened.sidebar
+    assert side.selectbox(key="step").value == "month"
+    assert side.slider(key="window").value == (dt.date(2015, 1, 1), dt.date(2016, 12, 31))
+    assert side.slider(key="window_years").value == (2015, 2016)
+    assert sorted(side.multiselect(key="borders").value) == sorted(chosen)
+    assert side.checkbox(key="near_border").value and side.number_input(key="border_km").value == 40
+    assert _events_shown(reopened) == shown
+
+
+def test_a_link_keeps_every_border_chosen_where_atlas_toml_names_only_one(
+    monkeypatch: pytest.MonkeyPatch, folders: dict[str, Path]
+) -> None:
+    app = _run(monkeypatch, folders["sahel"])
+    assert "border" not in app.query_params  # the default (atlas.toml's BF–ML) needs no key
+    every = ["BF–ML", "BF–NE", "ML–NE"]
+    app.sidebar.multiselect(key="borders").set_value(every).run()
+    link = {key: app.query_params[key] for key in app.query_params}
+    assert sorted(link["border"]) == ["BF-ML", "BF-NE", "ML-NE"]
+    reopened = AppTest.from_file(APP, default_timeout=180)
+    reopened.query_params.update(link)
+    reopened.run()
+    assert sorted(reopened.sidebar.multiselect(key="borders").value) == every
+
+
 def _border_km(lat: np.ndarray, lon: np.ndarray, pair: tuple[str, str]) -> np.ndarray:
     """Independent check: geodesic km to the nearest vertex of a densified border line."""
     import shapely

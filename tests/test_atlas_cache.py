@@ -302,3 +302,30 @@ def test_a_corrupt_snapshot_entry_is_rebuilt_with_a_warning(
         )
     assert "unreadable" in caplog.text
     assert_snapshot_equal(got, _snapshot_of(atlas, day))
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [None, "POINT EMPTY", "POINT Z (3 4 5)", "LINESTRING (0 0, 1 1)"],
+    ids=["points", "an-empty-point", "a-3d-point", "a-line"],
+)
+def test_a_cached_frame_of_points_comes_back_equal_whatever_else_it_holds(
+    tmp_path: Path, extra: str | None
+) -> None:
+    import geopandas as gpd
+    import shapely
+
+    from geo.cache import read_frames, write_frames
+
+    wkts = ["POINT (36.2 37.1)", "POINT (-8.0 12.6)", "POINT (30.5 50.4)"]
+    geoms = [shapely.from_wkt(w) for w in wkts] + (
+        [] if extra is None else [shapely.from_wkt(extra)]
+    )
+    frame = gpd.GeoDataFrame(
+        {"id": [f"e{i}" for i in range(len(geoms))]}, geometry=geoms, crs="EPSG:4326"
+    )
+    entry = tmp_path / "demo-0123"
+    write_frames(entry, {"events": frame}, manifest={"version": "demo-1"})
+    back = read_frames(entry, ("events",), version="demo-1")[0]["events"]
+    gpdt.assert_geodataframe_equal(back, frame)
+    assert back.crs == frame.crs

@@ -153,3 +153,75 @@ def test_none_mixed_with_faction_ids_is_dropped_with_a_message():
     view, problems = parse_query_params({"faction": ["hts", "none"]})
     assert view.factions == ("hts",)
     assert "faction=none" in problems[0]
+
+
+def test_step_year_range_and_borders_survive_a_round_trip_through_a_real_query_string():
+    view = ViewState(
+        date=D(2020, 6, 30),
+        step="month",
+        years=(2015, 2016),
+        borders=("BF–ML", "ML–NE"),
+        border_km=40.0,
+    )
+    query = urlencode(to_query_params(view), doseq=True)
+    assert (
+        query == "date=2020-06-30&step=month&years=2015-2016&border=BF-ML&border=ML-NE&border_km=40"
+    )
+    parsed, problems = parse_query_params(parse_qs(query))
+    assert problems == ()
+    fitted, more = reconcile(
+        parsed, min_date=D(2012, 1, 3), max_date=D(2024, 12, 20), factions=[], event_types=[],
+        borders=["BF–ML", "BF–NE", "ML–NE"],
+    )  # fmt: skip
+    assert more == ()
+    assert fitted.borders == view.borders
+    assert (fitted.step, fitted.years, fitted.border_km) == ("month", (2015, 2016), 40.0)
+    assert (fitted.start, fitted.end) == (D(2015, 1, 1), D(2016, 12, 31))
+    assert urlencode(to_query_params(fitted), doseq=True) == query
+
+
+def test_a_border_pair_in_the_link_matches_in_any_order_case_and_dash():
+    view, problems = parse_query_params({"border": ["sy-iq", "TR–SY", "XX-YY"]})
+    assert problems == ()
+    fitted, more = reconcile(
+        view, min_date=D(2024, 1, 1), max_date=D(2024, 2, 1), factions=[], event_types=[],
+        borders=["IQ–SY", "SY–TR"],
+    )  # fmt: skip
+    assert fitted.borders == ("IQ–SY", "SY–TR")
+    assert len(more) == 1 and "'XX-YY'" in more[0]
+
+
+def test_a_year_range_beyond_the_data_is_moved_into_it_with_a_message():
+    view, _ = parse_query_params({"years": "1980-1995"})
+    fitted, problems = reconcile(
+        view, min_date=D(1989, 3, 4), max_date=D(2024, 12, 31), factions=[], event_types=[]
+    )
+    assert fitted.years == (1989, 1995)
+    assert (fitted.start, fitted.end) == (D(1989, 3, 4), D(1995, 12, 31))
+    assert "1980-1995" in problems[0]
+
+
+def test_a_single_year_and_a_reversed_range_are_read_as_year_ranges():
+    single, none_wrong = parse_query_params({"years": "2001"})
+    assert single.years == (2001, 2001) and none_wrong == ()
+    assert to_query_params(single) == {"years": "2001"}
+    reversed_, problems = parse_query_params({"years": "2004-1995"})
+    assert reversed_.years == (1995, 2004)
+    assert "swapped" in problems[0]
+
+
+def test_years_given_with_start_and_end_win_with_a_message():
+    view, problems = parse_query_params({"years": "2010-2011", "start": "2005-01-01"})
+    assert view.years == (2010, 2011) and view.start is None
+    assert "start/end ignored" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("step", "fortnight"), ("years", "nineties"), ("years", "2001-"), ("border_km", "far"),
+     ("border_km", "0"), ("border_km", "9000")],
+)  # fmt: skip
+def test_a_garbage_step_year_range_or_distance_is_ignored_with_a_message(key, value):
+    view, problems = parse_query_params({key: value})
+    assert view == ViewState()
+    assert len(problems) == 1 and repr(value) in problems[0]

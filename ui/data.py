@@ -99,13 +99,34 @@ def base_atlas(folder: str, events_parquet: str | None) -> AtlasData:
     return atlas
 
 
-@st.cache_resource(show_spinner=False)
 def basemap_inputs() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Country shapes and town labels of the offline basemap, read once per server."""
+    """Country shapes and town labels of the offline basemap, read once per server.
+
+    The labels are the biggest towns of the server's data extent (the world gazetteer's
+    GeoNames cities), wherever the data is.
+    """
+    parquet = os.environ.get("FRONTLINE_EVENTS_PARQUET") or ""
+    return _basemap_inputs(str(data_dir()), parquet)
+
+
+@st.cache_resource(show_spinner=False)
+def _basemap_inputs(folder: str, parquet: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """:func:`basemap_inputs` of one data folder (and events file)."""
+    from geo.atlas.config import data_extent
     from geo.borders import country_shapes
     from geo.maps.layers.basemap import default_labels
 
-    return country_shapes(), default_labels()
+    atlas = default_atlas()
+    extent = data_extent([atlas.events, atlas.control])
+    if extent is not None:  # and around it, for a user who pans or zooms out a little
+        west, south, east, north = extent
+        pad = max(2.0, (east - west) / 4, (north - south) / 4)
+        extent = (max(west - pad, -180.0), max(south - pad, -85.0),
+                  min(east + pad, 180.0), min(north + pad, 85.0))  # fmt: skip
+    return country_shapes(), default_labels(extent=extent)
+
+
+basemap_inputs.clear = _basemap_inputs.clear  # type: ignore[attr-defined]
 
 
 def static_layers() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo.view.periods import PERIODS, Period, step_date
-from geo.view.state import NOTHING, ViewState, parse_query_params, reconcile, to_query_params
+from geo.view.state import (
+    NOTHING,
+    QUERY_KEYS,
+    ViewState,
+    parse_query_params,
+    reconcile,
+    to_query_params,
+)
 from ui.mapview import DEFAULT_LAYERS, LAYERS
 
 __all__ = [
@@ -29,6 +36,7 @@ __all__ = [
 
 ONE_DAY = dt.timedelta(days=1)
 DEFAULT_BORDER_KM = 25
+_LIST_KEYS = ("faction", "event_type", "border")  # repeatable query parameters
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,9 @@ class Filters:
     layers: tuple[str, ...] = DEFAULT_LAYERS  # data layers drawn on the map
     borders: tuple[str, ...] | None = None  # border keys for near_border_km; None: every one
     step: Period = "day"  # the map date's step (buttons and Play)
+    years: tuple[int, int] | None = None  # the window chosen as whole years (first, last)
+    # The borders as the URL keeps them: () for the data's default ones, NOTHING for none.
+    border_link: tuple[str, ...] = ()
 
     @property
     def selects_nothing(self) -> bool:
@@ -79,6 +90,10 @@ class Filters:
             end=self.end,
             factions=_url_list(self.factions),
             event_types=_url_list(self.event_types),
+            step=self.step,
+            years=self.years,
+            borders=self.border_link,
+            border_km=self.near_border_km,
         )
 
 
@@ -121,6 +136,7 @@ def init_state(options: FilterOptions) -> None:
             max_date=options.max_date,
             factions=options.factions,
             event_types=options.event_types,
+            borders=options.borders,
         )
         state["view_problems"] = (*problems, *more)
         state["map_date"] = view.date or options.default_date or options.max_date
@@ -128,11 +144,12 @@ def init_state(options: FilterOptions) -> None:
         state["factions"] = _from_url(view.factions, options.factions)
         state["event_types"] = _from_url(view.event_types, options.event_types)
         state["countries"] = list(options.default_countries or options.countries)
-        state["borders"] = list(options.default_borders or options.borders)
-        state["step"] = options.period
+        state["borders"] = _from_url(view.borders, options.default_borders or options.borders)
+        state["step"] = view.step or options.period
+        state["window_in_years"] = view.years is not None
         state["text"] = ""
-        state["near_border"] = False
-        state["border_km"] = DEFAULT_BORDER_KM
+        state["near_border"] = view.border_km is not None
+        state["border_km"] = round(view.border_km or DEFAULT_BORDER_KM)
         state["playing"] = False
         state["known_options"] = options
         for layer in LAYERS:
@@ -156,7 +173,7 @@ def init_state(options: FilterOptions) -> None:
 
 def _repeated_params() -> dict[str, list[str]]:
     """Repeated keys (``?faction=a&faction=b``): ``to_dict`` keeps only the last value."""
-    return {key: st.query_params.get_all(key) for key in ("faction", "event_type")}
+    return {key: st.query_params.get_all(key) for key in _LIST_KEYS}
 
 
 def _step(n: int, options: FilterOptions) -> None:
@@ -172,6 +189,12 @@ def _years_to_window(options: FilterOptions) -> None:
         _clamp(dt.date(first, 1, 1), options),
         _clamp(dt.date(last, 12, 31), options),
     )
+    st.session_state["window_in_years"] = True
+
+
+def _window_by_days() -> None:
+    """The day-precise window slider was moved: the URL keeps ``start``/``end`` again."""
+    st.session_state["window_in_years"] = False
 
 
 def _toggle_play(options: FilterOptions) -> None:
@@ -240,6 +263,7 @@ def render_sidebar(options: FilterOptions) -> Filters:
             max_value=options.max_date + (ONE_DAY if single_day else dt.timedelta(0)),
             key="window",
             format="YYYY-MM-DD",
+            on_change=_window_by_days,
         )
         if options.max_date.year - options.min_date.year >= 2:
             start, end = st.session_state["window"]
@@ -303,14 +327,31 @@ def current_filters(options: FilterOptions) -> Filters:
         layers=tuple(layer for layer in LAYERS if st.session_state[f"layer_{layer}"]),
         borders=_chosen("borders", options.borders) if "borders" in st.session_state else None,
         step=st.session_state.get("step", options.period),
+        years=(start.year, end.year) if st.session_state.get("window_in_years") else None,
+        border_link=_border_link(options),
     )
 
 
+def _border_link(options: FilterOptions) -> tuple[str, ...]:
+    """The chosen borders for the URL: left out when they are the default (``atlas.toml``'s,
+    else every border), so that a link without ``border`` reopens them."""
+    selected = tuple(st.session_state.get("borders", ()))
+    if set(selected) == set(options.default_borders or options.borders):
+        return ()
+    return selected or NOTHING
+
+
 def sync_url(filters: Filters) -> None:
-    """Write the view into the URL (only when it changed, so the browser history stays short)."""
+    """Write the view into the URL (only when it changed, so the browser history stays short).
+
+    Parameters that are not the view's (:data:`geo.view.state.QUERY_KEYS`) are kept as they are.
+    """
     wanted = to_query_params(filters.view())
-    current = {key: st.query_params.get_all(key) for key in ("faction", "event_type")}
-    current |= {key: st.query_params.get(key) for key in ("date", "start", "end")}
+    current = {key: st.query_params.get_all(key) for key in _LIST_KEYS}
+    current |= {key: st.query_params.get(key) for key in QUERY_KEYS if key not in _LIST_KEYS}
     normalised = {key: value for key, value in current.items() if value}
     if normalised != wanted:
-        st.query_params.from_dict(wanted)
+        others = {
+            key: st.query_params.get_all(key) for key in st.query_params if key not in QUERY_KEYS
+        }
+        st.query_params.from_dict(others | wanted)

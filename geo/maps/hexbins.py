@@ -114,7 +114,17 @@ def hex_bins(*, lat: np.ndarray, lon: np.ndarray, size_m: float | None = None) -
         return HexBins(empty, empty, size, np.empty(0, np.int64), np.empty(0, np.int64))
     span = int(ri.max() - ri.min()) + 1
     key = (qi - qi.min()) * span + (ri - ri.min())
-    keys, cell, count = np.unique(key, return_inverse=True, return_counts=True)
+    n_keys = (int(qi.max() - qi.min()) + 1) * span
+    if n_keys <= max(4 * len(key), 1 << 20):
+        # A grid this small is counted directly (no sort): the same cells, in the same order.
+        every = np.bincount(key, minlength=n_keys)
+        keys = np.flatnonzero(every)
+        count = every[keys]
+        lookup = np.zeros(n_keys, dtype=np.int64)
+        lookup[keys] = np.arange(len(keys))
+        cell = lookup[key]
+    else:
+        keys, cell, count = np.unique(key, return_inverse=True, return_counts=True)
     cq = keys // span + qi.min()
     cr = keys % span + ri.min()
     cx = size * _SQRT3 * (cq + cr / 2)

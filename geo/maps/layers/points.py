@@ -215,8 +215,21 @@ def hexbin_payload(
     ([2], ['a', 'b'], [1, 1])
     """
     lat, lon = _latlon(events, "events")
-    bins = hex_bins(lat=lat, lon=lon, size_m=size_m)
-    by = []
+    return _payload(
+        lat,
+        lon,
+        _breakdowns(events, styles=styles),
+        size_m=size_m,
+        edges=edges,
+        zoom_range=zoom_range,
+    )
+
+
+def _breakdowns(
+    events: pd.DataFrame, *, styles: Mapping[str, FactionStyle]
+) -> list[tuple[str, np.ndarray, list[str]]]:
+    """(label, integer code per event, value per code) of the hexagons' breakdowns."""
+    out = []
     for label, column in (("By faction", "faction"), ("By event type", "event_type")):
         if column in events:
             # factorize the column as it is (categoricals stay cheap at a million rows)
@@ -230,6 +243,23 @@ def hexbin_payload(
             uniques = [*uniques, "unknown"]
         if column == "faction":
             uniques = [styles[u].name if u in styles else u for u in uniques]
+        out.append((label, codes, uniques))
+    return out
+
+
+def _payload(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    coded: list[tuple[str, np.ndarray, list[str]]],
+    *,
+    size_m: float | None,
+    edges: Sequence[int] | None,
+    zoom_range: tuple[int, int],
+) -> dict:
+    """:func:`hexbin_payload` of coordinates and breakdowns already read from the events."""
+    bins = hex_bins(lat=lat, lon=lon, size_m=size_m)
+    by = []
+    for label, codes, uniques in coded:
         sparse = count_by(bins, codes, n_codes=len(uniques))
         by.append(
             {
@@ -263,13 +293,14 @@ def _hex_levels(events: pd.DataFrame, *, styles: Mapping[str, FactionStyle]) -> 
     level is left out when it would have more than :data:`MAX_FINE_CELLS` cells.
     """
     lat, lon = _latlon(events, "events")
+    coded = _breakdowns(events, styles=styles)  # once for both levels
     coarse_size = default_hex_size(lat=lat, lon=lon)
     fine_size = coarse_size / 3
     # Zoom at which a fine cell is FINE_ZOOM_PX wide (156543 m/px at zoom 0 in Web Mercator).
     switch = int(np.ceil(np.log2(FINE_ZOOM_PX * 156_543.03 / (2 * fine_size))))
-    coarse = hexbin_payload(events, styles=styles, size_m=coarse_size, zoom_range=(0, switch))
-    fine = hexbin_payload(
-        events, styles=styles, size_m=fine_size, edges=coarse["edges"], zoom_range=(switch, 99)
+    coarse = _payload(lat, lon, coded, size_m=coarse_size, edges=None, zoom_range=(0, switch))
+    fine = _payload(
+        lat, lon, coded, size_m=fine_size, edges=coarse["edges"], zoom_range=(switch, 99)
     )
     if len(fine["count"]) > MAX_FINE_CELLS:
         logger.info("%d fine hexagons is too many; coarse cells at every zoom", len(fine["count"]))
