@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import GeoError, VersionConflict
-from ui.mapview import CLICK_KEY
+from ui.mapview import CLICK_KEY, DRAWING_KEY
 from ui.store import active_store, author, can_write, read_only_reason
 from ui.text import md_text
 
@@ -32,7 +32,12 @@ EDITABLE = {
 }  # fmt: skip
 """The columns the correction form offers, per store table."""
 
-_MODES = ("Add an event", "Add a control claim", "Correct or retract a row")
+_MODES = (
+    "Add an event",
+    "Add a control claim",
+    "Draw a control area",
+    "Correct or retract a row",
+)
 
 
 def _factions() -> dict[str, str]:
@@ -149,6 +154,63 @@ def _control_form(factions: dict[str, str]) -> None:
             )
 
 
+def _drawn_polygon() -> Any:
+    """The shape last drawn with the map's polygon or rectangle tool (shapely, lon/lat)."""
+    import shapely.geometry
+
+    feature = st.session_state.get(DRAWING_KEY)
+    if not feature or not feature.get("geometry"):
+        return None
+    shape = shapely.geometry.shape(feature["geometry"])  # GeoJSON: (lon, lat)
+    return shape if shape.geom_type in ("Polygon", "MultiPolygon") and shape.is_valid else None
+
+
+def _area_form(factions: dict[str, str]) -> None:
+    polygon = _drawn_polygon()
+    if polygon is None:
+        st.caption(
+            "Draw the area on the map first: the polygon (or rectangle) tool under the zoom "
+            "buttons; the last shape drawn is the one stored."
+        )
+        return
+    import geopandas as gpd
+
+    from geo.borders import EQUAL_AREA_CRS
+
+    km2 = float(gpd.GeoSeries([polygon], crs=4326).to_crs(EQUAL_AREA_CRS).area.iloc[0]) / 1e6
+    st.caption(f"The shape drawn covers about {km2:,.0f} km² (equal-area).")
+    with st.form("add_area", clear_on_submit=False):
+        faction = st.selectbox("Faction", list(factions), format_func=factions.get, key="ar_f")
+        day = st.date_input("Held from", key="ar_date", value=dt.date.today())
+        source = st.text_input("Source (outlet, date)", key="ar_source")
+        confidence = st.slider("Confidence", 0.0, 1.0, 0.5, 0.05, key="ar_confidence")
+        note = st.text_input("Note", key="ar_note")
+        if st.form_submit_button("Store the area as a draft", disabled=not can_write()):
+            if not can_write():
+                _outcome("error", read_only_reason())
+                return
+            try:
+                report = active_store().add_area(
+                    faction=faction,
+                    valid_from=day,
+                    polygon=polygon,
+                    author=author(),
+                    source=source.strip(),
+                    confidence=confidence,
+                    note=note.strip(),
+                )
+            except GeoError as err:
+                _outcome("error", f"Nothing was stored: {err}")
+                return
+            errors = [i for i in report.issues if i.severity == "error"]
+            if errors:
+                _outcome("error", "Nothing was stored: " + "; ".join(i.reason for i in errors))
+            else:
+                _outcome(
+                    "success", "The area was stored as a draft (review it under Review drafts)."
+                )
+
+
 def _open_row() -> None:
     """Load the chosen row's newest version into the correction form."""
     kind = st.session_state.get("fix_kind", "events")
@@ -255,6 +317,8 @@ def render_editor() -> None:
         _event_form(factions)
     elif mode == _MODES[1]:
         _control_form(factions)
+    elif mode == _MODES[2]:
+        _area_form(factions)
     else:
         _correction_form()
     outcome = st.session_state.pop("editor_outcome", None)

@@ -51,6 +51,8 @@ __all__ = [
 MAP_KEY = "atlas_map"
 CLICK_KEY = "map_click"
 """Session key of the last click on the map's background: ``(lat, lon)`` (folium's order)."""
+DRAWING_KEY = "map_drawing"
+"""Session key of the last shape drawn with the map's Draw tools (a GeoJSON Feature)."""
 MAX_POINTS = 2_000  # more events than this are aggregated by the map layer
 Layer = Literal["areas", "frontlines", "places", "events"]
 #: The data layers a user can switch on and off, with their labels.
