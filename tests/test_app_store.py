@@ -227,3 +227,26 @@ def test_a_correction_writes_a_new_version_and_the_history_lists_both(store_path
     assert len(events) >= 2
     assert events.iloc[-1]["reason"] == "a second report disagrees"
     assert events.iloc[-1]["status"] == "draft"
+
+
+def test_a_shape_drawn_on_the_map_is_stored_as_a_draft_control_area(store_path):
+    app = open_app()
+    # What streamlit-folium reports after the polygon tool: a GeoJSON Feature, (lon, lat).
+    ring = [[38.0, 36.4], [38.2, 36.4], [38.2, 36.6], [38.0, 36.6], [38.0, 36.4]]
+    app.session_state["map_drawing"] = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    app.radio(key="editor_mode").set_value("Draw a control area")
+    run(app)
+    assert any("km²" in c.value for c in app.caption)
+    app.text_input(key="ar_source").input("Our own test note, 2024-12-09")
+    (submit,) = [b for b in app.button if "Store the area" in b.label]
+    submit.click()
+    run(app)
+    assert any("area was stored" in plain(s.value) for s in app.success)
+    from ui.store import active_store
+
+    (area,) = active_store().rows("areas", statuses=["draft"]).itertuples()
+    assert area.source == "Our own test note, 2024-12-09"
