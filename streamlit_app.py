@@ -91,6 +91,7 @@ def main() -> None:
     from ui.firstpaint import complete_page_later, draws_whole_page
     from ui.mapview import render_map
     from ui.problems import render_data_problems
+    from ui.review import render_drafts_switch
     from ui.sidebar import (
         current_filters,
         init_state,
@@ -107,6 +108,8 @@ def main() -> None:
     whole_page = draws_whole_page()
     if whole_page:
         filters = render_sidebar(options)
+        with st.sidebar:
+            render_drafts_switch()
     else:  # the widgets come with the rest of the page: the browser draws the map sooner
         render_sidebar_placeholder()
         filters = current_filters(options)
@@ -153,8 +156,10 @@ def _rest_of_page(
     """Everything below the map: area figures, downloads, charts, the table, adding data."""
     from ui import derived, panels
     from ui.article import render_article_panel
+    from ui.editor import render_editor
     from ui.ingest import render_upload_panel
     from ui.mapview import standalone_map_html
+    from ui.review import render_history_panel, render_review_panel
 
     areas = derived.area_table(atlas, key, options.min_date, options.max_date)
     panels.render_area_figures(filters, areas=areas, factions=atlas.factions)
@@ -170,12 +175,20 @@ def _rest_of_page(
         panels.render_area_chart(areas, factions=atlas.factions)
     panels.render_table(shown, factions=atlas.factions)
 
-    st.header("Add data")
-    upload_tab, article_tab = st.tabs(["Upload annotations", "Paste an article"])
+    st.header("Add and review data")
+    upload_tab, article_tab, edit_tab, review_tab, history_tab = st.tabs(
+        ["Upload annotations", "Paste an article", "Add or correct", "Review drafts", "History"]
+    )
     with upload_tab:
         render_upload_panel()
     with article_tab:
         render_article_panel()
+    with edit_tab:
+        render_editor()
+    with review_tab:
+        render_review_panel()
+    with history_tab:
+        render_history_panel()
 
     if st.session_state.get("playing"):
         if filters.date < options.max_date:

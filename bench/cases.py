@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import ROOT, BenchSkipped, Timing, run_child, time_call, time_children
+from bench.store_cases import STORE_FIGURES, store_100k
 
 __all__ = [
     "CASES",
@@ -885,6 +886,7 @@ CASES: tuple[Case, ...] = (
         ),
         ucdp_dashboard,
     ),
+    Case("store_100k", STORE_FIGURES, store_100k),
 )
 FIGURE_KEYS: tuple[str, ...] = tuple(key for case in CASES for key in case.keys)
 
@@ -940,4 +942,26 @@ GOALS: dict[str, Goal] = {
     "ucdp_dashboard_cold_start_s": Goal("≤ 5 s", _le("ucdp_dashboard_cold_start_s", 5.0)),
     "ucdp_dashboard_rerun_385k_s": Goal("≤ 1 s", _le("ucdp_dashboard_rerun_385k_s", 1.0)),
     "ucdp_dashboard_peak_rss_mb": Goal("≤ 2 GB (2048 MB)", _le("ucdp_dashboard_peak_rss_mb", 2048)),
+    "store_import_100k_s": Goal("≤ 10 s", _le("store_import_100k_s", 10.0)),
+    "file_load_100k_s": Goal("the reference of the cold load", None),
+    "store_cold_load_100k_s": Goal(
+        "≤ 1 s more than file_load_100k_s",
+        lambda r: (
+            r.get("store_cold_load_100k_s") is not None
+            and float(r["store_cold_load_100k_s"]) <= float(r["file_load_100k_s"]) + 1.0
+        ),  # type: ignore[arg-type]
+    ),
+    "store_warm_load_100k_s": Goal("(materialised atlas on disk)", None),
+    "store_edit_ms": Goal("≤ 50 ms", _le("store_edit_ms", 50.0)),
+    "store_review_ms": Goal("≤ 50 ms", _le("store_review_ms", 50.0)),
+    "postgis_import_100k_s": Goal("≤ 10 s", _le("postgis_import_100k_s", 10.0)),
+    "postgis_cold_load_100k_s": Goal(
+        "≤ 1 s more than file_load_100k_s",
+        lambda r: (
+            r.get("postgis_cold_load_100k_s") is not None
+            and float(r["postgis_cold_load_100k_s"]) <= float(r["file_load_100k_s"]) + 1.0
+        ),  # type: ignore[arg-type]
+    ),
+    "postgis_edit_ms": Goal("≤ 50 ms", _le("postgis_edit_ms", 50.0)),
+    "postgis_review_ms": Goal("≤ 50 ms", _le("postgis_review_ms", 50.0)),
 }

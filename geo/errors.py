@@ -19,6 +19,9 @@ __all__ = [
     "GeocoderServiceError",
     "GeocoderTimedOut",
     "PlaceNotFound",
+    "RowNotFound",
+    "StoreVersionError",
+    "VersionConflict",
 ]
 
 
@@ -56,3 +59,25 @@ class GeocoderServiceError(GeoError, RuntimeError):
 
 class GeocoderTimedOut(GeocoderServiceError, TimeoutError):
     """An online geocoder did not answer in time, after retries."""
+
+
+class VersionConflict(GeoError, RuntimeError):
+    """An edit was made against a version of a row that someone else has since changed.
+
+    The message shows both versions; ``expected`` and ``current`` hold their values.
+    """
+
+    def __init__(
+        self, message: str, *, expected: dict[str, object], current: dict[str, object]
+    ) -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.current = current
+
+
+class StoreVersionError(GeoError, RuntimeError):
+    """A store's schema version is unknown to this program (newer, or not ours): not opened."""
+
+
+class RowNotFound(GeoError, LookupError):
+    """No row of the store has this id."""

@@ -40,6 +40,12 @@ def pytest_configure(config: pytest.Config) -> None:
         folder = tempfile.mkdtemp(prefix="frontline-test-cache-")
         os.environ["FRONTLINE_CACHE_DIR"] = folder
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    # The annotation stores a test run opens by default (one per data folder) live in a
+    # temporary data folder, never in the user's ~/.local/share.
+    stores = tempfile.mkdtemp(prefix="frontline-test-stores-")
+    os.environ["XDG_DATA_HOME"] = stores
+    os.environ.pop("FRONTLINE_DB", None)
+    config.add_cleanup(lambda: shutil.rmtree(stores, ignore_errors=True))
 
 
 @dataclass
@@ -68,18 +74,30 @@ def start_streamlit(
     """Factory: start ``streamlit run streamlit_app.py`` on a free loopback port.
 
     Keyword arguments become extra environment variables. ``FRONTLINE_OFFLINE=1`` is set
-    unless overridden. Every server started is stopped at the end of the session.
+    unless overridden, and each server gets an annotation store of its own (a fresh SQLite
+    file, seeded from its data folder) unless ``FRONTLINE_DB`` is given: what one test
+    stores never shows on another test's map. Every server started is stopped at the end of
+    the session.
     """
     servers: list[StreamlitServer] = []
 
-    def start(**env_overrides: str) -> StreamlitServer:
+    def start(
+        *, address: str = "127.0.0.1", host: str | None = None, **env_overrides: str
+    ) -> StreamlitServer:
+        """``address``: where the server listens; ``host``: the address its URL names."""
         port = free_port()
-        log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-        env = {**os.environ, "FRONTLINE_OFFLINE": "1", **env_overrides}
+        folder = tmp_path_factory.mktemp("streamlit")
+        log_path = folder / "server.log"
+        env = {
+            **os.environ,
+            "FRONTLINE_OFFLINE": "1",
+            "FRONTLINE_DB": str(folder / "store.sqlite"),
+            **env_overrides,
+        }
         command = [
             sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
             "--server.port", str(port),
-            "--server.address", "127.0.0.1",
+            "--server.address", address,
             "--server.headless", "true",
             "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
@@ -88,7 +106,7 @@ def start_streamlit(
             process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
             )
-        server = StreamlitServer(f"http://127.0.0.1:{port}", process, log_path)
+        server = StreamlitServer(f"http://{host or address}:{port}", process, log_path)
         servers.append(server)
         _wait_healthy(server, timeout_s=90)
         return server
@@ -176,3 +194,32 @@ def offline_page(browser: object) -> Iterator[OfflinePage]:
     page.on("dialog", on_dialog)
     yield record
     context.close()
+
+
+@pytest.fixture(scope="session")
+def postgis_cluster() -> Iterator[str]:
+    """A temporary PostgreSQL + PostGIS cluster on loopback (bench/postgis.py), torn down after.
+
+    Missing PostgreSQL/PostGIS skips the PostGIS half of the store tests, except on CI
+    (``$CI`` set), where it fails: the same tests must run on both backends there.
+    """
+    from bench.postgis import temporary_postgis
+
+    try:
+        with temporary_postgis() as url:
+            yield url
+    except FileNotFoundError as err:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL + PostGIS are required on CI: {err}")
+        pytest.skip(str(err))
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty store: an SQLite file, or a fresh PostGIS database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    from bench.postgis import fresh_database
+
+    cluster = request.getfixturevalue("postgis_cluster")
+    return fresh_database(cluster, f"t_{tmp_path.name.lower().replace('-', '_')[-40:]}")

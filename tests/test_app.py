@@ -22,9 +22,20 @@ APP = str(ROOT / "streamlit_app.py")
 TIMEOUT_S = 120
 
 
+@pytest.fixture(scope="module")
+def _module_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One annotation store for this file's tests (seeded from data/ on first use).
+
+    What a test stores is a draft with ids of its own: other tests' maps (reviewed rows)
+    never show it.
+    """
+    return str(tmp_path_factory.mktemp("store") / "store.sqlite")
+
+
 @pytest.fixture(autouse=True)
-def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+def _offline(monkeypatch: pytest.MonkeyPatch, _module_store: str) -> None:
     monkeypatch.setenv("FRONTLINE_OFFLINE", "1")
+    monkeypatch.setenv("FRONTLINE_DB", _module_store)
     monkeypatch.delenv("FRONTLINE_EVENTS_PARQUET", raising=False)
     monkeypatch.delenv("FRONTLINE_DATA_DIR", raising=False)
 
@@ -47,6 +58,12 @@ def rerun(app: AppTest) -> AppTest:
 def events_shown(app: AppTest) -> int:
     (metric,) = [m for m in app.metric if m.label == "Events"]
     return int(str(metric.value).replace(",", ""))
+
+
+def show_drafts(app: AppTest, on: bool = True) -> AppTest:
+    """Switch "Show drafts" (the store's rows not yet reviewed join this session's map)."""
+    app.sidebar.toggle(key="show_drafts").set_value(on)
+    return rerun(app)
 
 
 def downloaded_csv(app: AppTest) -> pd.DataFrame:
@@ -319,7 +336,11 @@ def test_an_upload_with_bad_rows_lists_them_and_adds_the_valid_ones():
     rerun(app)
     issues = table_with(app, "file", "row", "problem")
     assert (issues["row"] == 3).any()
-    assert events_shown(app) == before + 1
+    assert events_shown(app) == before, "an upload is a draft: off the map until reviewed"
+    show_drafts(app)
+    ids = set(downloaded_csv(app)["id"])
+    assert "upload-1" in ids, "the valid row is stored"
+    assert "upload-2" not in ids, "the row with an impossible date is left out"
 
 
 def test_an_upload_over_the_size_limit_is_refused_with_a_clear_message():
@@ -468,7 +489,8 @@ def test_a_pasted_article_shows_places_factions_dates_and_adds_the_confirmed_eve
     assert events_shown(app) == before, "nothing is added before the analyst confirms"
     app.button(key="article_confirm").click()
     rerun(app)
-    assert events_shown(app) == before + len(picked)
+    assert events_shown(app) == before, "confirmed events are drafts until reviewed"
+    show_drafts(app)
     added = downloaded_csv(app)
     added = added[added["id"].isin(picked)]
     assert len(added) == len(picked)
@@ -493,11 +515,10 @@ def test_the_geojson_download_uploaded_again_adds_its_rows_back():
     doc["features"] = doc["features"][:3]
     for n, feature in enumerate(doc["features"]):
         feature["properties"]["id"] = f"again-{n}"
-    before = events_shown(app)
     _uploader(app).set_value(("again.geojson", json.dumps(doc).encode(), "application/json"))
     rerun(app)
     assert not app.error, [e.value for e in app.error]
-    assert events_shown(app) == before + len(doc["features"])
+    show_drafts(app)
     assert {f"again-{n}" for n in range(3)} <= set(downloaded_csv(app)["id"])
 
 
@@ -524,7 +545,8 @@ def test_an_acled_export_is_recognised_and_its_actors_become_factions():
     _uploader(app).set_value(("acled.csv", export.to_csv(index=False).encode(), "text/csv"))
     rerun(app)
     assert "acled" in shown_text(app.success[0])
-    assert events_shown(app) == before + len(export)
+    assert events_shown(app) == before
+    show_drafts(app)
     shown = downloaded_csv(app)
     added = shown[shown["description"] == "Our own test wording."]
     assert len(added) == len(export)

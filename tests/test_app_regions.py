@@ -249,6 +249,10 @@ def test_an_uploaded_sahel_export_adds_its_events_countries_and_grouped_factions
     uploader.set_value(("sahel.csv", export.to_csv(index=False).encode(), "text/csv"))
     app.run()
     assert not app.exception, [e.message for e in app.exception]
+    assert _events_shown(app) == before, "uploaded rows are drafts, off the map until reviewed"
+    app.sidebar.toggle(key="show_drafts").set_value(True)
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
     assert _events_shown(app) == before + len(export)
     assert {"ML", "BF", "NE"} <= set(app.sidebar.multiselect(key="countries").value)
     assert "a-wagner-group" in app.sidebar.multiselect(key="factions").value

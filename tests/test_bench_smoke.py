@@ -26,6 +26,9 @@ EXPECTED_KEYS = {
     "geoparse_world_syria_iraq_end_to_end", "geoparse_1000_words_s", "geoparse_cold_start_s",
     "ucdp_import_385k_s", "ucdp_import_peak_rss_mb", "ucdp_dashboard_cold_start_s",
     "ucdp_dashboard_rerun_385k_s", "ucdp_dashboard_peak_rss_mb",  # issue 18: the full UCDP GED
+    "store_import_100k_s", "file_load_100k_s", "store_cold_load_100k_s",
+    "store_warm_load_100k_s", "store_edit_ms", "store_review_ms", "postgis_import_100k_s",
+    "postgis_cold_load_100k_s", "postgis_edit_ms", "postgis_review_ms",  # issue 16: the store
 }  # fmt: skip
 
 

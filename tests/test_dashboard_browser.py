@@ -159,7 +159,9 @@ def test_a_script_payload_in_an_uploaded_file_stays_inert_text(streamlit_server,
             }
         ]
     )
-    page.get_by_text("payload.csv: 1 events rows added").wait_for(timeout=STEP_MS)
+    page.get_by_text("payload.csv: 1 events rows stored as drafts").wait_for(timeout=STEP_MS)
+    # An upload is a draft: this session shows it once "Show drafts" is on.
+    page.get_by_test_id("stSidebarUserContent").get_by_text("Show drafts", exact=True).click()
     count = before[1] + 1
     frame.wait_for_function(
         f"() => ({_LAYERS_JS})()['Events ({count:,})'] === {count}", timeout=STEP_MS
@@ -244,7 +246,7 @@ def test_a_first_visit_draws_the_map_first_and_then_the_whole_page_unasked(
     # ... and the map reported that it was drawn (streamlit-folium keeps what it sent last).
     sent = frame.evaluate("JSON.stringify(window.__GLOBAL_DATA__.previous_data)")
     assert NOT_YET_DRAWN not in sent, sent
-    assert json.loads(sent) == {"last_object_clicked": None}
+    assert json.loads(sent) == {"last_object_clicked": None, "last_clicked": None}
     assert NO_REPORT not in server.log(), "the page was completed by the fallback, not the map"
     offline_page.screenshot("dashboard-first-visit-complete")
     _assert_stayed_offline(offline_page)

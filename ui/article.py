@@ -1,5 +1,5 @@
 """Paste a news article: the places, factions, dates and draft events the geoparser finds are
-shown for review; the events the analyst keeps are validated like an upload and merged.
+shown for review; the events the analyst keeps are validated like an upload and stored as drafts.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import streamlit as st
 
 from geo.errors import GeoError
 from ui.data import current_atlas, data_dir, geocoder
-from ui.ingest import issues_frame, merge_events_frame
+from ui.ingest import issues_frame, store_drafts
 from ui.text import md_text
 
 if TYPE_CHECKING:
@@ -123,12 +123,14 @@ def _confirm() -> None:
         frame, issues = read_events_bytes(
             data, name="article.csv", factions=current_atlas().factions
         )
-        addition = merge_events_frame("events", frame) if len(frame) else None
+        addition, stored = (
+            store_drafts("events", frame, name="article.csv") if len(frame) else (None, None)
+        )
     except (GeoError, ValueError) as err:
         log.warning("article events refused: %s", err)
         st.session_state["article_added"] = {"error": f"The events were not added: {err}"}
         return
-    more = addition.issues if addition is not None else ()
+    more = [*addition.issues, *stored.issues] if addition is not None else ()
     st.session_state["article_added"] = {
         "rows": len(frame),
         "issues": issues_frame([*issues, *more]),
@@ -201,6 +203,9 @@ def render_article_panel() -> None:
     if added and "error" in added:
         st.error(md_text(added["error"]))
     elif added:
-        st.success(f"{added['rows']} event(s) from the article added to this session.")
+        st.success(
+            f"{added['rows']} event(s) from the article stored as drafts: review them under "
+            "Review drafts (or switch on Show drafts to see them now)."
+        )
         if not added["issues"].empty:
             st.dataframe(added["issues"], hide_index=True, key="article_issues")

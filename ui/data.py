@@ -1,9 +1,11 @@
-"""Data at the edge of the app: the base atlas loaded once per server, and the session's own.
+"""Data at the edge of the app: the atlas of the annotation store, shared by every session.
 
-The base atlas (gazetteer, events, control) is a read-only ``st.cache_resource``: a
-``st.cache_data`` hit would copy a large GeoDataFrame on every rerun. Uploads merged during a
-session live in ``st.session_state`` under a fresh key, so derived results (control snapshots,
-area series) are cached per atlas version without hashing frames.
+The atlas (gazetteer, events, control) is the store's (:mod:`ui.store`): reviewed rows, or
+reviewed and draft rows for a session whose "Show drafts" switch is on. It is a read-only
+``st.cache_resource`` (a ``st.cache_data`` hit would copy a large GeoDataFrame on every rerun),
+named by a key that changes with every committed write (:func:`atlas_key`), so derived results
+(control snapshots, area series) are cached per atlas version without hashing frames.
+``$FRONTLINE_EVENTS_PARQUET`` (benchmarks) reads the data folder's files instead of the store.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import dataclasses
 import datetime as dt
 import logging
 import os
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ __all__ = [
     "atlas_config",
     "atlas_key",
     "base_atlas",
+    "base_key",
     "basemap_inputs",
     "current_atlas",
     "data_dir",
@@ -40,7 +42,6 @@ __all__ = [
     "geocoder",
     "install_assets",
     "is_offline",
-    "replace_session_atlas",
     "static_layers",
 ]
 
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE_KEY = "base"
-"""The atlas key of the bundled atlas (a session without uploads): see :func:`atlas_key`."""
+"""The atlas key of the data folder's files read directly (``$FRONTLINE_EVENTS_PARQUET``)."""
 
 
 def is_offline() -> bool:
@@ -172,29 +173,49 @@ def atlas_config() -> tuple[AtlasConfig, tuple[Issue, ...]]:
     return _config(str(data_dir()), path.stat().st_mtime if path.is_file() else 0.0)
 
 
+def _from_files() -> str | None:
+    """The events file that replaces the store (``$FRONTLINE_EVENTS_PARQUET``), if any."""
+    return os.environ.get("FRONTLINE_EVENTS_PARQUET") or None
+
+
 def default_atlas() -> AtlasData:
-    """The base atlas of this server's configuration (``$FRONTLINE_DATA_DIR``, ``…_PARQUET``)."""
-    parquet = os.environ.get("FRONTLINE_EVENTS_PARQUET") or None
-    return base_atlas(str(data_dir()), parquet)
+    """The atlas every session starts with: the store's reviewed rows (shared, read-only).
+
+    With ``$FRONTLINE_EVENTS_PARQUET`` set, the data folder's files with those events instead.
+    """
+    parquet = _from_files()
+    if parquet:
+        return base_atlas(str(data_dir()), parquet)
+    from ui.store import store_atlas
+
+    return store_atlas()
+
+
+def base_key() -> str:
+    """The key of :func:`default_atlas` (changes with every committed write to the store)."""
+    if _from_files():
+        return BASE_KEY
+    from ui.store import store_key
+
+    return store_key()
 
 
 def current_atlas() -> AtlasData:
-    """This session's atlas: the base one, or the base merged with the session's uploads."""
-    session_atlas = st.session_state.get("atlas")
-    if session_atlas is not None:
-        return session_atlas
-    return default_atlas()
+    """This session's atlas: the store's reviewed rows, and its drafts if the session shows them."""
+    from ui.store import shows_drafts, store_atlas
+
+    if _from_files() or not shows_drafts():
+        return default_atlas()
+    return store_atlas(drafts=True)
 
 
 def atlas_key() -> str:
     """A key that changes whenever this session's atlas does (for caches of derived data)."""
-    return st.session_state.get("atlas_key", BASE_KEY)
+    from ui.store import shows_drafts, store_key
 
-
-def replace_session_atlas(atlas: AtlasData) -> None:
-    """Make ``atlas`` this session's atlas (after an upload or an article was merged)."""
-    st.session_state["atlas"] = atlas
-    st.session_state["atlas_key"] = f"session-{uuid.uuid4().hex}"
+    if _from_files():
+        return BASE_KEY
+    return store_key(drafts=shows_drafts())
 
 
 def date_range(atlas: AtlasData) -> tuple[dt.date, dt.date]:

@@ -145,9 +145,9 @@ def _snapshot(_atlas: AtlasData, key: str, folder: str, day: dt.date) -> Control
     def build() -> ControlSnapshot:
         return control_snapshot(_atlas.control, date=day, options=_options(_atlas))
 
-    if key != BASE_KEY:  # a session's uploads changed the data: not what the disk cache holds
-        return build()
-    return cached_snapshot(fingerprint(data_dir()), day, build=build)
+    # The store's keys name a store and its revision: valid across server restarts.
+    disk_key = fingerprint(data_dir()) if key == BASE_KEY else key
+    return cached_snapshot(disk_key, day, build=build)
 
 
 @st.cache_data(max_entries=32, show_spinner="Measuring areas per day…")

@@ -1,7 +1,9 @@
-"""Upload annotations (CSV, GeoJSON, ACLED or UCDP export) and merge the valid rows.
+"""Upload annotations (CSV, GeoJSON, ACLED or UCDP export) and store the valid rows as drafts.
 
-A file is validated before anything is merged; row-level problems are listed; valid rows join
-this session's atlas only. A bad file never raises and never loses what is already loaded.
+A file is validated before anything is stored; row-level problems are listed; valid rows go to
+the annotation store (:mod:`ui.store`) as ``draft`` rows, in one transaction, with the file's
+name and the uploader as their provenance: they survive a reload and a server restart, and
+reach the map once reviewed. A bad file never raises and never loses what is already stored.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import GeoError
-from ui.data import current_atlas, data_dir, geocoder, replace_session_atlas
+from ui.data import current_atlas, data_dir, geocoder
+from ui.store import active_store, author, can_write, read_only_reason
 from ui.text import md_text
 
 if TYPE_CHECKING:
     from geo.atlas.join import AtlasData
     from geo.io.issues import Issue
 
-__all__ = ["MAX_UPLOAD_BYTES", "issues_frame", "merge_events_frame", "render_upload_panel"]
+__all__ = ["MAX_UPLOAD_BYTES", "issues_frame", "render_upload_panel", "store_drafts"]
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +49,35 @@ def _file_error(issues: Iterable[Issue]) -> str | None:
     return None
 
 
-def merge_events_frame(kind: str, frame: pd.DataFrame) -> AtlasData:
-    """Join validated rows (from ``parse_upload`` or ``read_events_bytes``) and merge them.
+STORE_KINDS = {
+    "events": "events",
+    "acled": "events",
+    "ucdp": "events",
+    "control": "control",
+    "areas": "areas",
+}
+"""The store table of each upload kind (ACLED and UCDP rows arrive in the events layout)."""
 
-    Returns the joined addition (its ``issues`` and ``join_report`` tell what went wrong).
+
+def store_drafts(kind: str, frame: pd.DataFrame, *, name: str) -> tuple[AtlasData, Any]:
+    """Store validated rows (from ``parse_upload`` or ``read_events_bytes``) as drafts.
+
+    Returns the rows joined to places (its ``join_report`` tells which were placed with low
+    confidence) and the store's :class:`geo.store.ImportReport`. Raises :class:`GeoError` when
+    this session may not write.
     """
     from geo.atlas.join import join_upload
+    from geo.errors import ConfigError
 
+    if not can_write():
+        raise ConfigError(read_only_reason())
     addition = join_upload(
         kind, frame, geocoder=geocoder(str(data_dir())), factions=current_atlas().factions
     )
-    replace_session_atlas(current_atlas().merged(addition))
-    return addition
+    report = active_store().add_rows(
+        STORE_KINDS[kind], frame, author=author(), status="draft", source_file=name
+    )
+    return addition, report
 
 
 def _merge_upload(name: str, data: bytes) -> dict[str, Any]:
@@ -71,13 +91,13 @@ def _merge_upload(name: str, data: bytes) -> dict[str, Any]:
     if kind == "unknown" or (problem and frame.empty):
         reason = problem or "no rows could be read"
         return {"name": name, "error": f"{name} was not loaded: {reason}", "issues": None}
-    addition = merge_events_frame(kind, frame)
+    addition, stored = store_drafts(kind, frame, name=name)
     unplaced = addition.join_report
     return {
         "name": name,
         "kind": kind,
-        "rows": len(frame),
-        "issues": issues_frame([*issues, *addition.issues]),
+        "rows": sum(stored.added.values()) + sum(stored.changed.values()),
+        "issues": issues_frame([*issues, *addition.issues, *stored.issues]),
         "unplaced": unplaced,
     }
 
@@ -110,9 +130,12 @@ def render_upload_panel() -> None:
         key="upload",
         on_change=_on_upload,
         max_upload_size=max(1, MAX_UPLOAD_BYTES // (1024 * 1024)),
-        help=f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Valid rows are added for this "
-        "session only; problems are listed row by row.",
+        help=f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Valid rows are stored as drafts "
+        "(they reach the map once reviewed); problems are listed row by row.",
+        disabled=not can_write(),
     )
+    if not can_write():
+        st.info(md_text(read_only_reason()))
     report = st.session_state.get("upload_report")
     if not report:
         return
@@ -121,7 +144,8 @@ def render_upload_panel() -> None:
     else:
         st.success(
             md_text(
-                f"{report['name']}: {report['rows']:,} {report['kind']} rows added to this session."
+                f"{report['name']}: {report['rows']:,} {report['kind']} rows stored as drafts: "
+                "review them under Review drafts (or switch on Show drafts to see them now)."
             )
         )
     issues = report.get("issues")

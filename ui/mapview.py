@@ -49,6 +49,10 @@ __all__ = [
 ]
 
 MAP_KEY = "atlas_map"
+CLICK_KEY = "map_click"
+"""Session key of the last click on the map's background: ``(lat, lon)`` (folium's order)."""
+DRAWING_KEY = "map_drawing"
+"""Session key of the last shape drawn with the map's Draw tools (a GeoJSON Feature)."""
 MAX_POINTS = 2_000  # more events than this are aggregated by the map layer
 Layer = Literal["areas", "frontlines", "places", "events"]
 #: The data layers a user can switch on and off, with their labels.
@@ -78,9 +82,28 @@ def _layers(
         borders=True,
         crossings=True,
     )
+    drafts = _drafts_group(atlas)
+    if drafts is not None:
+        groups.append(drafts)
     for group in groups:  # their scripts must come from our static folder too
         localize(group)
     return groups
+
+
+def _drafts_group(atlas: AtlasData) -> Any:
+    """The Drafts layer when this session shows drafts and the store holds some, else None."""
+    from ui.data import atlas_key
+    from ui.store import draft_frames, shows_drafts
+
+    key = atlas_key()
+    if not shows_drafts() or not key.startswith("store-"):
+        return None
+    from geo.maps.layers.drafts import drafts_layer
+
+    events, claims = draft_frames(atlas, key)
+    if events.empty and claims.empty:
+        return None
+    return drafts_layer(events=events, claims=claims)
 
 
 _EXTENTS: dict[int, tuple[AtlasData, tuple[float, float, float, float] | None]] = {}
@@ -197,10 +220,14 @@ def render_map(
         groups=_layers(atlas, snap, shown, layers),
         layer_control=folium.LayerControl(collapsed=True),
         height=620,
-        returned_objects=["last_object_clicked"],
+        returned_objects=["last_object_clicked", "last_clicked"],
         report_drawn=True,  # the first page run draws the rest once the map is drawn
     )
-    return (result or {}).get("last_object_clicked")
+    result = result or {}
+    clicked = result.get("last_clicked")
+    if clicked and clicked != result.get("last_object_clicked"):  # the map's background
+        st.session_state[CLICK_KEY] = (float(clicked["lat"]), float(clicked["lng"]))
+    return result.get("last_object_clicked")
 
 
 def standalone_map_html(atlas: AtlasData, *, snap: ControlSnapshot, shown: gpd.GeoDataFrame) -> str:

@@ -113,20 +113,24 @@ def _import_page_modules() -> None:
 def _first_view(atlas: AtlasData) -> tuple[dt.date, dt.date]:
     """Draw what a first page run draws with no query parameters; return the data's range."""
     from ui import derived, mapview
-    from ui.data import BASE_KEY
+    from ui.data import base_key
 
-    options = derived.filter_options(atlas, BASE_KEY)
-    derived.snapshot(atlas, BASE_KEY, options.max_date)  # the map date starts on the last day
+    key = base_key()
+
+    options = derived.filter_options(atlas, key)
+    derived.snapshot(atlas, key, options.max_date)  # the map date starts on the last day
     mapview.prepared_base_map(atlas)
     return options.min_date, options.max_date
 
 
 def _figures(atlas: Any, first: dt.date, last: dt.date) -> None:
     from ui import article, derived, ingest, panels  # noqa: F401  (the rest of the page)
-    from ui.data import BASE_KEY
+    from ui.data import base_key
 
-    derived.changes(atlas, BASE_KEY, first, last)  # the event window starts as the whole range
-    derived.area_table(atlas, BASE_KEY, first, last)  # needed only once the map is drawn
+    key = base_key()
+
+    derived.changes(atlas, key, first, last)  # the event window starts as the whole range
+    derived.area_table(atlas, key, first, last)  # needed only once the map is drawn
 
 
 def warm_up() -> WarmUp:

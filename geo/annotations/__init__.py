@@ -82,6 +82,7 @@ __all__ = [
     "Issue",
     "UploadKind",
     "faction_for_actor",
+    "folder_notes",
     "load_annotations",
     "parse_upload",
     "read_areas_bytes",
@@ -116,6 +117,32 @@ class Annotations:
         return tuple(i for i in self.issues if i.severity == "error")
 
 
+def folder_notes(data_dir: Path | str) -> list[Issue]:
+    """The warnings a folder gets for the files it lacks: no ``factions.csv`` (the bundled
+    factions are used), no ``control.csv`` beside an ``events.csv`` (events only).
+
+    >>> [n.file for n in folder_notes("/nonexistent")]
+    ['factions.csv', 'events.csv', 'control.csv']
+    """
+    from geo.schema import DATA_DIR
+
+    data_dir = Path(data_dir)
+    notes = []
+    if not (data_dir / "factions.csv").exists() and (DATA_DIR / "factions.csv").exists():
+        reason = (
+            f"not in {data_dir}: the bundled factions are used; other actors are grouped into "
+            "factions automatically"
+        )
+        notes.append(Issue("factions.csv", None, reason, "warning"))
+    if (data_dir / "events.csv").exists() and not (data_dir / "control.csv").exists():
+        reason = f"not in {data_dir}: no control data (events only)"
+        notes.append(Issue("control.csv", None, reason, "warning"))
+    if not (data_dir / "events.csv").exists() and not (data_dir / "control.csv").exists():
+        missing = "cannot read file (No such file or directory)"  # as the readers say it
+        notes += [Issue("events.csv", None, missing), Issue("control.csv", None, missing)]
+    return notes
+
+
 def load_annotations(data_dir: Path | str, *, max_field_chars: int = 2000) -> Annotations:
     """Load and validate ``factions.csv``, ``events.csv``, ``control.csv`` and areas.
 
@@ -136,16 +163,9 @@ def load_annotations(data_dir: Path | str, *, max_field_chars: int = 2000) -> An
     issues: list[Issue] = []
     unknown: Literal["error", "keep"] = "error"
     factions_path = data_dir / "factions.csv"
+    notes = folder_notes(data_dir)
+    issues += [n for n in notes if n.file == "factions.csv"]
     if not factions_path.exists() and (DATA_DIR / "factions.csv").exists():
-        issues.append(
-            Issue(
-                "factions.csv",
-                None,
-                f"not in {data_dir}: the bundled factions are used; other actors are "
-                "grouped into factions automatically",
-                "warning",
-            )
-        )
         factions_path, unknown = DATA_DIR / "factions.csv", "keep"
     factions, more = read_factions_file(factions_path)
     issues += more
@@ -164,8 +184,7 @@ def load_annotations(data_dir: Path | str, *, max_field_chars: int = 2000) -> An
         issues += more
     else:
         control, _ = read_control_bytes(b"", name="control.csv", factions=factions)
-        reason = f"not in {data_dir}: no control data (events only)"
-        issues.append(Issue("control.csv", None, reason, "warning"))
+        issues += [n for n in notes if n.file == "control.csv"]
     areas_path = data_dir / "control_areas.geojson"
     if areas_path.exists():
         try:

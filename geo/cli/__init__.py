@@ -31,6 +31,7 @@ _COMMAND_MODULES = (
     "mapcmd",
     "geoparse",
     "assets",
+    "db",
 )
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import importlib
+import importlib.util
 import re
 import shutil
 from collections.abc import Iterator
@@ -62,7 +63,16 @@ class VendorFile:
 
     @property
     def path(self) -> Path:
-        """The file on disk, inside the installed XStatic package."""
+        """The file on disk, inside the installed XStatic package (or, for a ``package`` of
+        the form ``dist:<module>``, inside that installed module's folder, never imported)."""
+        if self.package.startswith("dist:"):
+            name = self.package.removeprefix("dist:")
+            spec = importlib.util.find_spec(name)
+            if spec is None or not spec.submodule_search_locations:
+                raise AssetError(
+                    f"package {name!r} is not installed (pip install -r requirements.txt)"
+                )
+            return Path(next(iter(spec.submodule_search_locations))) / self.relpath
         try:
             module = importlib.import_module(f"xstatic.pkg.{self.package}")
         except ImportError as err:
@@ -77,6 +87,8 @@ def _vf(package: str, relpath: str, folder: str) -> VendorFile:
     kind = "css" if relpath.endswith(".css") else "js"
     return VendorFile(package, relpath, f"{folder}/{relpath}", kind)
 
+
+_DRAW = "static/leaflet/draw/"
 
 # folium's resource names -> the local files that replace them. An empty tuple drops the link:
 # awesome-markers, glyphicons and the rotate CSS are not shipped and nothing of ours uses them;
@@ -100,6 +112,15 @@ _BY_NAME: dict[str, tuple[VendorFile, ...]] = {
     "markerclusterdefaultcss": (
         _vf("leaflet_markercluster", "MarkerCluster.Default.css", "leaflet.markercluster"),
     ),
+    # folium.plugins.Draw: Leaflet.draw as bundled by django-leaflet (requirements.txt).
+    "leaflet_draw_js": (
+        VendorFile("dist:leaflet", _DRAW + "leaflet.draw.js", "leaflet.draw/leaflet.draw.js", "js"),
+    ),
+    "leaflet_draw_css": (
+        VendorFile(
+            "dist:leaflet", _DRAW + "leaflet.draw.css", "leaflet.draw/leaflet.draw.css", "css"
+        ),
+    ),
     "jquery": (),
     "bootstrap": (),
     "bootstrap_css": (),
@@ -116,6 +137,10 @@ _EXTRA_FILES: tuple[VendorFile, ...] = (
         for name in ("layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png")
     ),
     _vf("leaflet", "images/marker-shadow.png", "leaflet"),
+    *(
+        VendorFile("dist:leaflet", f"{_DRAW}images/{name}", f"leaflet.draw/images/{name}", "img")
+        for name in ("spritesheet.png", "spritesheet-2x.png", "spritesheet.svg")
+    ),
     *(
         _vf("font_awesome", f"webfonts/{name}", "font-awesome")
         for name in ("fa-solid-900.woff2", "fa-regular-400.woff2")

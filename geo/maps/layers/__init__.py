@@ -3,6 +3,7 @@
 - :func:`basemap_layers` — tile basemaps and the offline Natural Earth basemap;
 - :func:`area_layer`, :func:`frontline_layer`, :func:`border_layer` — vector layers;
 - :func:`event_layer`, :func:`place_layer`, :func:`crossing_layer` — compact point layers;
+- :func:`drafts_layer` — store rows not yet reviewed, drawn as dashed rings;
 - :func:`legend` — the legend control.
 
 >>> from geo.maps.layers import event_glyph
@@ -13,6 +14,7 @@
 from __future__ import annotations
 
 from geo.maps.layers.basemap import TILES, Basemap, basemap_layers, default_labels, offline_basemap
+from geo.maps.layers.drafts import drafts_layer
 from geo.maps.layers.legend import legend
 from geo.maps.layers.points import (
     crossing_layer,
@@ -34,6 +36,7 @@ __all__ = [
     "border_layer",
     "crossing_layer",
     "default_labels",
+    "drafts_layer",
     "event_glyph",
     "event_layer",
     "event_payload",

@@ -1,0 +1,137 @@
+"""The annotation store in headless Chromium against real ``streamlit run`` servers.
+
+An upload survives a reload, reaches a second browser once reviewed, and survives a server
+restart; a client that is not on this machine sees a read-only atlas and is told why.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+import subprocess
+
+import pandas as pd
+import pytest
+
+from bench.loopback import is_loopback_url
+
+pytestmark = pytest.mark.browser
+
+LOAD_MS = 120_000
+STEP_MS = 60_000
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def _upload_csv() -> bytes:
+    from pathlib import Path
+
+    rows = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "events.csv", dtype=str).iloc[
+        :2
+    ]
+    rows = rows.assign(id=["kept-1", "kept-2"], description="Our own test wording.")
+    buffer = io.StringIO()
+    rows.to_csv(buffer, index=False)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _page(browser: object, *, allow: str | None = None) -> object:
+    """A page of a new browser context (its own session); only this machine is reachable."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+
+    def guard(route: object) -> None:
+        url = route.request.url
+        if is_loopback_url(url) or (allow and f"//{allow}:" in url):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", guard)
+    return context.new_page()
+
+
+def _open(page: object, url: str) -> None:
+    page.goto(url)
+    page.frame_locator(MAP_IFRAME).locator(".leaflet-overlay-pane path").first.wait_for(
+        timeout=LOAD_MS
+    )
+    page.get_by_text("Add and review data").wait_for(timeout=LOAD_MS)  # the whole page
+
+
+def _events_metric(page: object) -> int:
+    metric = page.locator('[data-testid="stMetric"]', has_text="Events").first
+    value = metric.locator('[data-testid="stMetricValue"]').inner_text()
+    return int(value.replace(",", ""))
+
+
+def _tab(page: object, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def test_an_upload_survives_a_reload_reaches_a_second_browser_once_reviewed_and_a_restart(
+    start_streamlit, browser, tmp_path
+):
+    store = tmp_path / "team.sqlite"
+    server = start_streamlit(FRONTLINE_DB=str(store))
+    page = _page(browser)
+    _open(page, server.url)
+    before = _events_metric(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        files=[{"name": "kept.csv", "mimeType": "text/csv", "buffer": _upload_csv()}]
+    )
+    page.get_by_text("kept.csv: 2 events rows stored as drafts").wait_for(timeout=STEP_MS)
+
+    page.reload()
+    _open(page, server.url)
+    _tab(page, "Review drafts")
+    page.get_by_text("2 draft(s) waiting for review").wait_for(timeout=STEP_MS)
+    assert _events_metric(page) == before, "drafts are off the map until reviewed"
+
+    second = _page(browser)  # another analyst's browser
+    _open(second, server.url)
+    assert _events_metric(second) == before
+
+    page.get_by_text("All drafts").click()
+    page.get_by_role("button", name="Mark reviewed").click()
+    page.get_by_text("2 draft(s) marked reviewed").wait_for(timeout=STEP_MS)
+
+    second.reload()
+    _open(second, server.url)
+    assert _events_metric(second) == before + 2
+
+    server.process.kill()  # SIGKILL: no shutdown of any kind
+    server.process.wait(timeout=30)
+    restarted = start_streamlit(FRONTLINE_DB=str(store))
+    third = _page(browser)
+    _open(third, restarted.url)
+    assert _events_metric(third) == before + 2, "a killed server's restart keeps every commit"
+    for p in (page, second, third):
+        p.context.close()
+
+
+def _own_address() -> str | None:
+    """This machine's address on its network (not loopback), if it has one."""
+    try:
+        out = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=10)
+        for address in out.stdout.split():
+            if "." in address and not address.startswith("127."):
+                return address
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        return socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return None
+
+
+def test_a_client_from_another_address_sees_a_read_only_atlas_and_why(start_streamlit, browser):
+    address = _own_address()
+    if not address or address.startswith("127."):
+        pytest.skip("this machine has no network address besides loopback")
+    server = start_streamlit(address="0.0.0.0", host=address)
+    page = _page(browser, allow=address)
+    _open(page, server.url)
+    page.get_by_text("Read-only: changes are accepted only from this machine").first.wait_for(
+        timeout=STEP_MS
+    )
+    assert page.get_by_test_id("stFileUploaderDropzoneInput").is_disabled()
+    page.context.close()
