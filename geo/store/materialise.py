@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +31,7 @@ from geo.cache import (
     manifest_path,
     package_files,
     read_or_build,
+    runtime_versions,
     source_files,
 )
 from geo.places.geocode import load_geocoder
@@ -185,20 +185,22 @@ def build_atlas(
 
 
 def atlas_key(
-    *, store_id: str, revision: int, include_drafts: bool, known_on: dt.date | None
+    *,
+    store_id: str,
+    revision: int,
+    include_drafts: bool,
+    known_on: dt.date | None,
+    url: str = "",
 ) -> str:
-    """The disk-cache digest of one materialised view of one store revision."""
-    import geopandas
-    import pyarrow
-    import shapely
+    """The disk-cache digest of one materialised view of one store revision.
 
+    ``url`` (the store's, password hidden) keeps a copy of a store file (the same id) from
+    reading the original's views once the two have diverged.
+    """
     parts = [
         FORMAT_VERSION,
-        sys.version.split()[0],
-        pd.__version__,
-        geopandas.__version__,
-        shapely.__version__,
-        pyarrow.__version__,
+        *runtime_versions(),
+        url,
         store_id,
         str(revision),
         str(include_drafts),
