@@ -8,7 +8,7 @@ widgets are drawn.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -306,11 +306,16 @@ def current_filters(options: FilterOptions) -> Filters:
     )
 
 
-def sync_url(filters: Filters) -> None:
-    """Write the view into the URL (only when it changed, so the browser history stays short)."""
-    wanted = to_query_params(filters.view())
+def sync_url(filters: Filters, *, extra: Mapping[str, str | None] | None = None) -> None:
+    """Write the view into the URL (only when it changed, so the browser history stays short).
+
+    ``extra`` are more single-valued parameters kept in the URL (e.g. ``compare``); ``None``
+    removes one.
+    """
+    more = {key: value for key, value in (extra or {}).items() if value}
+    wanted: dict[str, str | list[str]] = to_query_params(filters.view()) | more
     current = {key: st.query_params.get_all(key) for key in ("faction", "event_type")}
-    current |= {key: st.query_params.get(key) for key in ("date", "start", "end")}
+    current |= {key: st.query_params.get(key) for key in ("date", "start", "end", *(extra or {}))}
     normalised = {key: value for key, value in current.items() if value}
     if normalised != wanted:
         st.query_params.from_dict(wanted)
