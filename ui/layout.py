@@ -15,7 +15,7 @@ import streamlit as st
 __all__ = ["MAP_HEIGHT_PX", "PAGE_CSS", "header", "notes", "page_style"]
 
 #: The map frame's height: at 1440x900 and at 390x844 the whole map is in the first screen.
-MAP_HEIGHT_PX = 680
+MAP_HEIGHT_PX = 650
 
 PAGE_CSS = """<style>
 [data-testid="stMainBlockContainer"]{padding:3.4rem 1rem 2rem 1rem}
