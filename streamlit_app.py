@@ -80,6 +80,24 @@ def headline(atlas: Any, options: Any) -> tuple[str, str]:
     return config.title or "Frontline Atlas", caption
 
 
+def _events_key(key: str, filters: Filters) -> str:
+    """What the events shown depend on: the atlas and every filter but the map date."""
+    return repr(
+        (
+            key,
+            filters.start,
+            filters.end,
+            filters.factions,
+            filters.event_types,
+            filters.countries,
+            filters.text,
+            filters.near_border_km,
+            filters.borders,
+            filters.layers,
+        )
+    )
+
+
 def _notes_count(atlas: Any, options: Any, filters: Filters) -> int:
     """How many notes about the data and the view the header's popover holds."""
     issues = list(atlas.issues)
@@ -127,7 +145,7 @@ def main() -> None:
     from ui.data import atlas_key, current_atlas, data_dir
     from ui.firstpaint import complete_page_later, draws_whole_page
     from ui.layout import header, notes, page_style
-    from ui.mapview import map_bounds, render_map
+    from ui.mapview import map_bounds, memo, render_map
     from ui.problems import render_data_problems
     from ui.sidebar import (
         current_filters,
@@ -168,11 +186,16 @@ def main() -> None:
         if atlas.events.empty and atlas.control.empty:
             render_data_problems(atlas, folder=data_dir())  # nothing to show: say why
 
-    shown = filtered_events(atlas, filters, key=key)
+    events_key = _events_key(key, filters)
+    shown = memo(f"shown\n{events_key}", lambda: filtered_events(atlas, filters, key=key))
     snap = derived.snapshot(atlas, key, filters.date)
     in_view = bool(st.session_state.get("in_view"))
     box = map_bounds(atlas) if in_view else None
-    listed = within_box(shown, box) if box is not None and not shown.empty else shown
+    if box is not None and not shown.empty:
+        events_key += f"|{box}"
+        listed = memo(f"listed\n{events_key}", lambda: within_box(shown, box))
+    else:
+        listed = shown
     compare = compare_view(atlas, key, filters, options) if compare_on else None
     clicked = render_map(
         atlas,
@@ -181,6 +204,7 @@ def main() -> None:
         layers=filters.layers if compare is None else [x for x in filters.layers if x != "areas"],
         feed=listed,
         report_bounds=in_view,
+        events_key=events_key,
         extra=compare.groups if compare is not None else (),
         title=f"{title} · control on {filters.date:%Y-%m-%d}"
         + (f" vs {compare.a:%Y-%m-%d}" if compare is not None else ""),

@@ -11,7 +11,7 @@ drawn it (:mod:`ui.firstpaint`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import folium
@@ -53,6 +53,7 @@ __all__ = [
     "MAX_POINTS",
     "Layer",
     "map_bounds",
+    "memo",
     "prepared_base_map",
     "render_map",
     "standalone_map_html",
@@ -73,12 +74,46 @@ LAYERS: dict[Layer, str] = {
 DEFAULT_LAYERS: tuple[Layer, ...] = ("areas", "frontlines", "events")
 
 
+_MEMO: dict[str, dict[str, Any]] = {}
+
+
+def memo(key: str | None, build: Callable[[], Any], *, size: int = 3) -> Any:
+    """``build()``, kept per ``key`` (shared by every session, read-only).
+
+    A key's first line names its kind; each kind keeps its last ``size`` results (big frames
+    at a million events: a few only). ``key=None`` builds every time.
+    """
+    if key is None:
+        return build()
+    kept = _MEMO.setdefault(key.split("\n", 1)[0], {})
+    found = kept.get(key)
+    if found is None:
+        found = build()
+        while len(kept) >= size:
+            kept.pop(next(iter(kept)))
+        kept[key] = found
+    return found
+
+
 def _layers(
-    atlas: AtlasData, snap: ControlSnapshot, shown: gpd.GeoDataFrame, layers: Collection[Layer]
+    atlas: AtlasData,
+    snap: ControlSnapshot,
+    shown: gpd.GeoDataFrame,
+    layers: Collection[Layer],
+    *,
+    events_key: str | None = None,
 ) -> list[Any]:
     from geo.maps.build import map_feature_groups
+    from geo.maps.layers import event_layer
 
+    event_group = None
+    if "events" in layers and len(shown):
+        event_group = memo(
+            None if events_key is None else f"events-layer\n{events_key}",
+            lambda: event_layer(shown, factions=atlas.factions, max_points=MAX_POINTS),
+        )
     groups = map_feature_groups(
+        event_group=event_group,
         events=shown if "events" in layers else None,
         areas=snap.areas if "areas" in layers else None,
         frontlines=snap.frontlines if "frontlines" in layers else None,
@@ -196,10 +231,15 @@ def prepared_base_map(atlas: AtlasData) -> PreparedMap:
 
 
 def _sources_line(events: pd.DataFrame, *, top: int = 4) -> str:
-    """The most cited sources of ``events``, for the PNG's sources line."""
+    """The most cited sources of ``events``, for the PNG's sources line.
+
+    Counted on the column's distinct values first (a million rows hold a few thousand).
+    """
     if "source" not in events or events.empty:
         return ""
-    counts = events["source"].astype("str").str.split(",").str[0].str.strip().value_counts()
+    counts = events["source"].value_counts()
+    heads = counts.index.astype("str").str.split(",").str[0].str.strip()
+    counts = counts.groupby(heads.to_numpy()).sum().sort_values(ascending=False, kind="stable")
     names = [str(name) for name in counts.index[:top] if name and name != "<NA>"]
     more = len(counts) - len(names)
     return "; ".join(names) + (f" and {more:,} more" if more > 0 else "")
@@ -241,24 +281,35 @@ def render_map(
     report_bounds: bool = False,
     extra: Sequence[Any] = (),
     title: str = "",
+    events_key: str | None = None,
 ) -> dict[str, Any] | None:
     """Draw the map; return what was last clicked (``{"lat": .., "lng": ..}``) or ``None``.
 
     ``layers`` are the data layers drawn (all by default); borders are always drawn. ``feed``
     are the events listed beside the map (default: ``shown``); ``report_bounds=True`` makes the
     map report its bounds (:func:`map_bounds`). ``extra`` are more feature groups (compare).
-    ``title`` is the title line of the view's PNG (:mod:`geo.maps.snapshot`).
+    ``title`` is the title line of the view's PNG (:mod:`geo.maps.snapshot`). ``events_key``
+    names ``shown`` and ``feed`` (the filters but the map date, and the map's view when the
+    feed follows it): their layers are then kept while only the map date changes.
     """
     from geo.maps.layers.feed import feed_layer
 
-    groups = _layers(atlas, snap, shown, layers)
+    groups = _layers(atlas, snap, shown, layers, events_key=events_key)
     drawn = shown if "events" in layers and len(shown) <= MAX_POINTS else None
     listed = shown if feed is None else feed
-    group = feed_layer(listed, drawn=drawn, factions=atlas.factions, bounds=report_bounds)
-    SnapshotCaption(
-        title=title, sources=_sources_line(listed), file=f"frontline-atlas_{_slug(title)}"
-    ).add_to(group)
-    groups.insert(len(groups) - 1, group)  # before the legend group
+    feed_key = None if events_key is None else f"{events_key}\n{report_bounds}\n{drawn is None}"
+    group = memo(
+        None if feed_key is None else f"feed\n{feed_key}",
+        lambda: feed_layer(listed, drawn=drawn, factions=atlas.factions, bounds=report_bounds),
+    )
+    sources = memo(
+        None if feed_key is None else f"sources\n{feed_key}", lambda: _sources_line(listed)
+    )
+    caption = folium.FeatureGroup(name="Caption", control=False)
+    SnapshotCaption(title=title, sources=sources, file=f"frontline-atlas_{_slug(title)}").add_to(
+        caption
+    )
+    groups[-1:-1] = [group, caption]  # before the legend group
     groups[-1:-1] = list(extra)
     result = show_map(
         prepared_base_map(atlas),
