@@ -32,6 +32,15 @@ VIEWS = (
 )
 
 
+def _shrink(path: Path) -> None:
+    """Keep the PNG small: 256 colours (Pillow comes with Streamlit)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
 def main() -> None:
     """Write the three screenshots into ``docs/``."""
     from playwright.sync_api import sync_playwright
@@ -68,7 +77,9 @@ def main() -> None:
                 page.goto(f"{url}/{query}")
                 page.get_by_text("Events shown", exact=True).wait_for(timeout=180_000)
                 page.wait_for_timeout(2500)
-                page.screenshot(path=str(ROOT / "docs" / f"{name}.png"))
+                path = ROOT / "docs" / f"{name}.png"
+                page.screenshot(path=str(path))
+                _shrink(path)
                 context.close()
             browser.close()
     finally:

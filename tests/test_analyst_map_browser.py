@@ -132,7 +132,8 @@ def test_clicking_a_feed_item_opens_its_popup_and_a_marker_click_highlights_its_
              window.map._popup.getLatLng()); const s = window.map.getSize();
              return [p.x / s.x, p.y / s.y]; }"""
     )
-    assert 0.2 < centre[0] < 0.8 and 0.1 < centre[1] < 0.9, centre
+    # Centred, then panned by the popup's own height at most: the event stays in view.
+    assert 0.2 < centre[0] < 0.8 and 0.0 < centre[1] < 1.0, centre
     # A marker's click highlights its item (the feed's last item, whatever the map shows).
     frame.evaluate("() => { window.map.closePopup(); window.faFeed.highlight(undefined); }")
     row = int(items.last.get_attribute("data-row"))

@@ -34,7 +34,7 @@ PAGE_CSS = """<style>
 .st-key-fa_header [data-testid="stMetricLabel"]{font-size:.7rem;min-height:0}
 .st-key-fa_header [data-testid="stMetricLabel"] p{font-size:.7rem}
 @media (max-width: 640px){
-  [data-testid="stMainBlockContainer"]{padding:3.2rem .5rem 2rem .5rem}
+  [data-testid="stMainBlockContainer"]{padding:3.7rem .5rem 2rem .5rem}
   .st-key-fa_title [data-testid="stCaptionContainer"]{display:none}
 }
 </style>"""

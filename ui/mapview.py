@@ -11,6 +11,7 @@ drawn it (:mod:`ui.firstpaint`).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -108,9 +109,13 @@ def _layers(
 
     event_group = None
     if "events" in layers and len(shown):
-        event_group = memo(
-            None if events_key is None else f"events-layer\n{events_key}",
-            lambda: event_layer(shown, factions=atlas.factions, max_points=MAX_POINTS),
+        # A copy per rerun: streamlit-folium renames a group's elements after its position
+        # in the map, so a group rendered once must not be rendered again elsewhere.
+        event_group = copy.deepcopy(
+            memo(
+                None if events_key is None else f"events-layer\n{events_key}",
+                lambda: event_layer(shown, factions=atlas.factions, max_points=MAX_POINTS),
+            )
         )
     groups = map_feature_groups(
         event_group=event_group,
@@ -298,9 +303,11 @@ def render_map(
     drawn = shown if "events" in layers and len(shown) <= MAX_POINTS else None
     listed = shown if feed is None else feed
     feed_key = None if events_key is None else f"{events_key}\n{report_bounds}\n{drawn is None}"
-    group = memo(
-        None if feed_key is None else f"feed\n{feed_key}",
-        lambda: feed_layer(listed, drawn=drawn, factions=atlas.factions, bounds=report_bounds),
+    group = copy.deepcopy(  # a copy per rerun, as the events' layer (see _layers)
+        memo(
+            None if feed_key is None else f"feed\n{feed_key}",
+            lambda: feed_layer(listed, drawn=drawn, factions=atlas.factions, bounds=report_bounds),
+        )
     )
     sources = memo(
         None if feed_key is None else f"sources\n{feed_key}", lambda: _sources_line(listed)

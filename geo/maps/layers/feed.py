@@ -147,7 +147,7 @@ class Feed(MacroElement):
     n < d.total ? 'Newest ' + n + ' of ' + d.total.toLocaleString('en') + ' events'
                 : d.total.toLocaleString('en') + ' event' + (d.total === 1 ? '' : 's'));
   panel.appendChild(head);
-  var list = faEl('ol', 'fa-feed');
+  var list = faEl('ol', 'fa-feed-list');  // not 'fa-feed': a Font Awesome icon class
   panel.appendChild(list);
   if (!n) { list.appendChild(faEl('li', 'fa-feed-empty', 'No events in the window.')); }
   var items = new Array(n), byRow = {};
@@ -263,9 +263,9 @@ class Feed(MacroElement):
         self.css_json = script_json(
             POPUP_CSS
             + ".fa-feed-head{padding:6px 10px;font-weight:600;border-bottom:1px solid #ddd}"
-            ".fa-feed{list-style:none!important;margin:0;padding:0;overflow-y:auto;flex:1 1 auto}"
-            ".fa-feed>li::marker{content:none}"
-            ".fa-feed-item{padding:6px 10px;border-bottom:1px solid #eee;cursor:pointer}"
+            ".fa-feed-list{list-style:none!important;margin:0;padding:0;overflow-y:auto;flex:1 1 auto}"
+            ".fa-feed-list>li::marker{content:none}"
+            ".fa-feed-item{display:block;padding:6px 10px;border-bottom:1px solid #eee;cursor:pointer}"
             ".fa-feed-item:hover{background:#f4f6fa}"
             ".fa-feed-on{background:#fff3c4!important;box-shadow:inset 3px 0 #d08c00}"
             ".fa-feed-top{display:flex;align-items:center;gap:6px}"
