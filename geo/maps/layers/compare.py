@@ -110,6 +110,11 @@ class CompareSwipe(MacroElement):
       svg.insertBefore(defs, svg.firstChild);
     }
     var c0 = map.getContainer(), ratio = 0.5;
+    var ext = window.faFrame && window.faFrame.extent;
+    if (ext) {  // the swipe starts in the middle of the data, not of the frame
+      var mid = map.latLngToContainerPoint(L.latLngBounds(ext).getCenter());
+      ratio = Math.min(0.9, Math.max(0.1, mid.x / map.getSize().x));
+    }
     var bar = faEl('div', 'fa-swipe'), knob = faEl('div', 'fa-swipe-knob');
     knob.setAttribute('role', 'slider');
     knob.setAttribute('aria-label', 'Swipe between ' + d.label_a + ' and ' + d.label_b);
