@@ -80,16 +80,72 @@ def headline(atlas: Any, options: Any) -> tuple[str, str]:
     return config.title or "Frontline Atlas", caption
 
 
+def _events_key(key: str, filters: Filters) -> str:
+    """What the events shown depend on: the atlas and every filter but the map date."""
+    return repr(
+        (
+            key,
+            filters.start,
+            filters.end,
+            filters.factions,
+            filters.event_types,
+            filters.countries,
+            filters.text,
+            filters.near_border_km,
+            filters.borders,
+            filters.layers,
+        )
+    )
+
+
+def _notes_count(atlas: Any, options: Any, filters: Filters) -> int:
+    """How many notes about the data and the view the header's popover holds."""
+    issues = list(atlas.issues)
+    count = int(any(i.severity == "error" for i in issues))
+    count += min(5, sum(1 for i in issues if i.row is None and i.reason.startswith("not in ")))
+    count += int(not options.has_control and not atlas.events.empty)
+    count += len(st.session_state.get("view_problems", ()))
+    return count + int(filters.selects_nothing)
+
+
+def _draw_notes(atlas: Any, options: Any, filters: Filters) -> None:
+    """The notes: what the data folder lacks or gets wrong, and what the URL asked for."""
+    from ui.data import data_dir
+    from ui.problems import render_data_problems
+    from ui.text import md_text
+
+    if not (atlas.events.empty and atlas.control.empty):
+        render_data_problems(atlas, folder=data_dir())
+    if not options.has_control and not atlas.events.empty:
+        st.info(
+            "No control data: this data folder has events only, so the map shows events "
+            "and their density, without control areas or frontlines (add a control.csv)."
+        )
+    for problem in st.session_state.get("view_problems", ()):
+        st.warning(md_text(problem))
+    if filters.selects_nothing:
+        st.info("A filter has nothing selected, so no events are shown.")
+
+
 def main() -> None:
     """Render the dashboard once (Streamlit reruns this on every interaction).
 
     A session's first run in a browser stops after the map (:mod:`ui.firstpaint`); the map's
     report that it is drawn reruns it, and that run draws the whole page.
     """
+    from geo.view.filters import within_box
     from ui import derived, panels
+    from ui.compare import (
+        compare_params,
+        compare_view,
+        init_compare,
+        render_compare_figures,
+        render_compare_switch,
+    )
     from ui.data import atlas_key, current_atlas, data_dir
     from ui.firstpaint import complete_page_later, draws_whole_page
-    from ui.mapview import render_map
+    from ui.layout import header, notes, page_style
+    from ui.mapview import map_bounds, memo, render_map
     from ui.problems import render_data_problems
     from ui.review import render_drafts_switch
     from ui.sidebar import (
@@ -99,12 +155,12 @@ def main() -> None:
         render_sidebar_placeholder,
         sync_url,
     )
-    from ui.text import md_text
 
     atlas = current_atlas()
     key = atlas_key()
     options = derived.filter_options(atlas, key)
     init_state(options)
+    init_compare(options)
     whole_page = draws_whole_page()
     if whole_page:
         filters = render_sidebar(options)
@@ -113,41 +169,60 @@ def main() -> None:
     else:  # the widgets come with the rest of the page: the browser draws the map sooner
         render_sidebar_placeholder()
         filters = current_filters(options)
-    sync_url(filters)
+    sync_url(filters, extra=compare_params())
 
+    page_style()
     title, caption = headline(atlas, options)
-    st.title(title)
-    st.caption(caption)
-    # Containers keep the map's place in the page whatever they hold: an element appearing
-    # above the map would move it, and Streamlit would remount its iframe (losing the view).
-    with st.container():
-        render_data_problems(atlas, folder=data_dir())
-        if not options.has_control and not atlas.events.empty:
-            st.info(
-                "No control data: this data folder has events only, so the map shows events "
-                "and their density, without control areas or frontlines (add a control.csv)."
-            )
-        for problem in st.session_state.get("view_problems", ()):
-            st.warning(md_text(problem))
-        if filters.selects_nothing:
-            st.info("A filter has nothing selected, so no events are shown.")
-    metrics = st.container()  # filled after the map: the map is drawn first on a cold start
+    # One line above the map, whatever it holds: the map's place in the page never moves,
+    # and nothing appearing above it makes Streamlit remount its iframe (losing the view).
+    with header(title, caption):
+        figures = st.container(width="content")  # filled after the map (drawn first)
+        st.toggle(
+            "Only what the map shows",
+            key="in_view",
+            help="Restrict the feed, the table and the figures to the map's current view",
+        )
+        compare_on = render_compare_switch(options)
+        problems = _notes_count(atlas, options, filters)
+        notes(problems, lambda: _draw_notes(atlas, options, filters))
+    with st.container():  # always there: what it holds never moves the map's place
+        if atlas.events.empty and atlas.control.empty:
+            render_data_problems(atlas, folder=data_dir())  # nothing to show: say why
 
-    shown = filtered_events(atlas, filters, key=key)
+    events_key = _events_key(key, filters)
+    shown = memo(f"shown\n{events_key}", lambda: filtered_events(atlas, filters, key=key))
     snap = derived.snapshot(atlas, key, filters.date)
-    map_col, detail_col = st.columns([3, 1])
-    with map_col:
-        clicked = render_map(atlas, snap=snap, shown=shown, layers=filters.layers)
+    in_view = bool(st.session_state.get("in_view"))
+    box = map_bounds(atlas) if in_view else None
+    if box is not None and not shown.empty:
+        events_key += f"|{box}"
+        listed = memo(f"listed\n{events_key}", lambda: within_box(shown, box))
+    else:
+        listed = shown
+    compare = compare_view(atlas, key, filters, options) if compare_on else None
+    clicked = render_map(
+        atlas,
+        snap=snap,
+        shown=shown,
+        layers=filters.layers if compare is None else [x for x in filters.layers if x != "areas"],
+        feed=listed,
+        report_bounds=in_view,
+        events_key=events_key,
+        extra=compare.groups if compare is not None else (),
+        title=f"{title} · control on {filters.date:%Y-%m-%d}"
+        + (f" vs {compare.a:%Y-%m-%d}" if compare is not None else ""),
+    )
 
     change = derived.changes(atlas, key, filters.start, filters.end) if whole_page else None
-    with metrics:
-        panels.render_key_figures(shown, filters=filters, change=change)
-    with detail_col:
-        panels.render_details(clicked, shown=shown, points=snap.points, factions=atlas.factions)
+    with figures:
+        panels.render_key_figures(listed, filters=filters, change=change)
+    if compare is not None:
+        render_compare_figures(compare, factions=atlas.factions)
+    panels.render_details(clicked, shown=listed, points=snap.points, factions=atlas.factions)
     if not whole_page:
         complete_page_later()
         return
-    _rest_of_page(atlas, key=key, options=options, filters=filters, shown=shown, snap=snap)
+    _rest_of_page(atlas, key=key, options=options, filters=filters, shown=listed, snap=snap)
 
 
 def _rest_of_page(

@@ -22,6 +22,7 @@ import streamlit_folium as sf
 __all__ = [
     "NOT_YET_DRAWN",
     "PreparedMap",
+    "component_key",
     "ensure_component_registered",
     "prepare_base_map",
     "prepared_from_strings",
@@ -188,6 +189,14 @@ def ensure_component_registered() -> None:
         registry.register_component(sf._component_func)
 
 
+def component_key(base: PreparedMap, key: str) -> str:
+    """The session-state key under which the browser's last value of the map is kept.
+
+    Read it before :func:`show_map` to use that value (e.g. the map's bounds) in this run.
+    """
+    return sf.generate_js_hash(base.script, key, False)
+
+
 def show_map(
     base: PreparedMap,
     *,
@@ -223,7 +232,7 @@ def show_map(
         if on_change is not None:
             on_change()
 
-    hash_key = sf.generate_js_hash(base.script, key, False)
+    hash_key = component_key(base, key)
     return sf._component_func(
         script=base.script,
         header=base.header,

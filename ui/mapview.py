@@ -11,7 +11,8 @@ drawn it (:mod:`ui.firstpaint`).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import copy
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import folium
@@ -19,6 +20,8 @@ import streamlit as st
 
 from geo.maps.assets import localize, standalone_html
 from geo.maps.build import DEFAULT_LOCATION
+from geo.maps.frame import MapFrame
+from geo.maps.snapshot import SnapshotButton, SnapshotCaption
 from ui.data import (
     basemap_inputs,
     data_dir,
@@ -27,7 +30,14 @@ from ui.data import (
     is_offline,
     static_layers,
 )
-from ui.foliumview import PreparedMap, prepare_base_map, prepared_from_strings, show_map
+from ui.foliumview import (
+    PreparedMap,
+    component_key,
+    prepare_base_map,
+    prepared_from_strings,
+    show_map,
+)
+from ui.layout import MAP_HEIGHT_PX
 from ui.mapcache import cached_strings
 
 if TYPE_CHECKING:
@@ -43,6 +53,8 @@ __all__ = [
     "MAP_KEY",
     "MAX_POINTS",
     "Layer",
+    "map_bounds",
+    "memo",
     "prepared_base_map",
     "render_map",
     "standalone_map_html",
@@ -67,12 +79,50 @@ LAYERS: dict[Layer, str] = {
 DEFAULT_LAYERS: tuple[Layer, ...] = ("areas", "frontlines", "events")
 
 
+_MEMO: dict[str, dict[str, Any]] = {}
+
+
+def memo(key: str | None, build: Callable[[], Any], *, size: int = 3) -> Any:
+    """``build()``, kept per ``key`` (shared by every session, read-only).
+
+    A key's first line names its kind; each kind keeps its last ``size`` results (big frames
+    at a million events: a few only). ``key=None`` builds every time.
+    """
+    if key is None:
+        return build()
+    kept = _MEMO.setdefault(key.split("\n", 1)[0], {})
+    found = kept.get(key)
+    if found is None:
+        found = build()
+        while len(kept) >= size:
+            kept.pop(next(iter(kept)))
+        kept[key] = found
+    return found
+
+
 def _layers(
-    atlas: AtlasData, snap: ControlSnapshot, shown: gpd.GeoDataFrame, layers: Collection[Layer]
+    atlas: AtlasData,
+    snap: ControlSnapshot,
+    shown: gpd.GeoDataFrame,
+    layers: Collection[Layer],
+    *,
+    events_key: str | None = None,
 ) -> list[Any]:
     from geo.maps.build import map_feature_groups
+    from geo.maps.layers import event_layer
 
+    event_group = None
+    if "events" in layers and len(shown):
+        # A copy per rerun: streamlit-folium renames a group's elements after its position
+        # in the map, so a group rendered once must not be rendered again elsewhere.
+        event_group = copy.deepcopy(
+            memo(
+                None if events_key is None else f"events-layer\n{events_key}",
+                lambda: event_layer(shown, factions=atlas.factions, max_points=MAX_POINTS),
+            )
+        )
     groups = map_feature_groups(
+        event_group=event_group,
         events=shown if "events" in layers else None,
         areas=snap.areas if "areas" in layers else None,
         frontlines=snap.frontlines if "frontlines" in layers else None,
@@ -138,7 +188,8 @@ def _base_map(
     borders, crossings = static_layers()
     countries, labels = basemap_inputs()
     snap, shown = with_layers or (None, None)
-    return build_map(
+    framed = with_layers is None  # the dashboard: MapFrame alone sets the opening view
+    fmap = build_map(
         events=shown,
         areas=None if snap is None else snap.areas,
         frontlines=None if snap is None else snap.frontlines,
@@ -147,12 +198,16 @@ def _base_map(
         factions=factions,
         offline=offline,
         max_points=MAX_POINTS,
-        location=DEFAULT_LOCATION if extent is None else None,
+        location=DEFAULT_LOCATION if extent is None or framed else None,
         extent=extent,
         countries=countries,
         labels=labels,
         with_data_layers=with_layers is not None,
     )
+    if framed:
+        MapFrame(extent=extent, side_panel=True).add_to(fmap)
+        SnapshotButton().add_to(fmap)
+    return fmap
 
 
 def _factions_key(factions: pd.DataFrame) -> str:
@@ -203,24 +258,99 @@ def prepared_base_map(atlas: AtlasData) -> PreparedMap:
     )
 
 
+def _sources_line(events: pd.DataFrame, *, top: int = 4) -> str:
+    """The most cited sources of ``events``, for the PNG's sources line.
+
+    Counted on the column's distinct values first (a million rows hold a few thousand).
+    """
+    if "source" not in events or events.empty:
+        return ""
+    counts = events["source"].value_counts()
+    heads = counts.index.astype("str").str.split(",").str[0].str.strip()
+    counts = counts.groupby(heads.to_numpy()).sum().sort_values(ascending=False, kind="stable")
+    names = [str(name) for name in counts.index[:top] if name and name != "<NA>"]
+    more = len(counts) - len(names)
+    return "; ".join(names) + (f" and {more:,} more" if more > 0 else "")
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^0-9A-Za-z-]+", "-", text).strip("-").lower()[:60] or "view"
+
+
+def map_bounds(atlas: AtlasData) -> tuple[float, float, float, float] | None:
+    """The map's bounds as the browser last reported them (``west, south, east, north``).
+
+    The map reports them only while the "only what the map shows" switch is on
+    (:func:`render_map` with ``report_bounds=True``); ``None`` until it has.
+    """
+    value = st.session_state.get(component_key(prepared_base_map(atlas), MAP_KEY)) or {}
+    box = value.get("bounds") if isinstance(value, dict) else None
+    try:
+        south_west, north_east = box["_southWest"], box["_northEast"]
+        return (
+            float(south_west["lng"]),
+            float(south_west["lat"]),
+            float(north_east["lng"]),
+            float(north_east["lat"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def render_map(
     atlas: AtlasData,
     *,
     snap: ControlSnapshot,
     shown: gpd.GeoDataFrame,
     layers: Collection[Layer] = DEFAULT_LAYERS,
+    feed: pd.DataFrame | None = None,
+    report_bounds: bool = False,
+    extra: Sequence[Any] = (),
+    title: str = "",
+    events_key: str | None = None,
 ) -> dict[str, Any] | None:
     """Draw the map; return what was last clicked (``{"lat": .., "lng": ..}``) or ``None``.
 
-    ``layers`` are the data layers drawn (all by default); borders are always drawn.
+    ``layers`` are the data layers drawn (all by default); borders are always drawn. ``feed``
+    are the events listed beside the map (default: ``shown``); ``report_bounds=True`` makes the
+    map report its bounds (:func:`map_bounds`). ``extra`` are more feature groups (compare).
+    ``title`` is the title line of the view's PNG (:mod:`geo.maps.snapshot`). ``events_key``
+    names ``shown`` and ``feed`` (the filters but the map date, and the map's view when the
+    feed follows it): their layers are then kept while only the map date changes.
     """
+    from geo.maps.layers.feed import feed_layer
+
+    groups = _layers(atlas, snap, shown, layers, events_key=events_key)
+    drawn = shown if "events" in layers and len(shown) <= MAX_POINTS else None
+    listed = shown if feed is None else feed
+    feed_key = None if events_key is None else f"{events_key}\n{report_bounds}\n{drawn is None}"
+    group = copy.deepcopy(  # a copy per rerun, as the events' layer (see _layers)
+        memo(
+            None if feed_key is None else f"feed\n{feed_key}",
+            lambda: feed_layer(listed, drawn=drawn, factions=atlas.factions, bounds=report_bounds),
+        )
+    )
+    sources = memo(
+        None if feed_key is None else f"sources\n{feed_key}", lambda: _sources_line(listed)
+    )
+    caption = folium.FeatureGroup(name="Caption", control=False)
+    SnapshotCaption(title=title, sources=sources, file=f"frontline-atlas_{_slug(title)}").add_to(
+        caption
+    )
+    groups[-1:-1] = [group, caption]  # before the legend group
+    groups[-1:-1] = list(extra)
     result = show_map(
         prepared_base_map(atlas),
         key=MAP_KEY,
-        groups=_layers(atlas, snap, shown, layers),
+        groups=groups,
         layer_control=folium.LayerControl(collapsed=True),
-        height=620,
-        returned_objects=["last_object_clicked", "last_clicked"],
+        height=MAP_HEIGHT_PX,
+        # The map's background clicks place a new row (ui.editor); its bounds only while the
+        # "only what the map shows" switch is on (every pan would rerun the page).
+        returned_objects=["last_object_clicked", "last_clicked"]
+        + (["bounds"] if report_bounds else []),
         report_drawn=True,  # the first page run draws the rest once the map is drawn
     )
     result = result or {}

@@ -46,20 +46,22 @@ def _changed_count(change: ChangeReport) -> int:
 def render_key_figures(
     shown: pd.DataFrame, *, filters: Filters, change: ChangeReport | None
 ) -> None:
-    """Events shown and places that changed hands in the event window.
+    """Events shown and places that changed hands in the event window, side by side.
 
     ``change`` is ``None`` on a session's first paint: the second figure comes with the rest
-    of the page, in its own column (nothing moves when it appears).
+    of the page (the header holds it; nothing below moves when it appears).
     """
-    first, second = st.columns(2)
-    first.metric("Events", f"{len(shown):,}", help="Events matching every filter")
-    if change is None:
-        return
-    second.metric(
-        "Places changed hands",
-        _changed_count(change),
-        help=f"Between {filters.start:%d %b %Y} and {filters.end:%d %b %Y}",
-    )
+    with st.container(horizontal=True, key="fa_figures", width="content"):
+        st.metric("Events", f"{len(shown):,}", help="Events matching every filter", width=88)
+        if change is None:
+            return
+        st.metric(
+            "Places changed hands",
+            _changed_count(change),
+            help=f"Places that changed hands between {filters.start:%d %b %Y} and "
+            f"{filters.end:%d %b %Y}",
+            width=140,
+        )
 
 
 def render_area_figures(filters: Filters, *, areas: pd.DataFrame, factions: pd.DataFrame) -> None:

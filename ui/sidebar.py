@@ -8,7 +8,7 @@ widgets are drawn.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -341,17 +341,24 @@ def _border_link(options: FilterOptions) -> tuple[str, ...]:
     return selected or NOTHING
 
 
-def sync_url(filters: Filters) -> None:
+def sync_url(filters: Filters, *, extra: Mapping[str, str | None] | None = None) -> None:
     """Write the view into the URL (only when it changed, so the browser history stays short).
 
-    Parameters that are not the view's (:data:`geo.view.state.QUERY_KEYS`) are kept as they are.
+    ``extra`` are more single-valued parameters kept in the URL (e.g. ``compare``); ``None``
+    removes one. Other parameters that are not the view's (:data:`geo.view.state.QUERY_KEYS`)
+    are kept as they are.
     """
-    wanted = to_query_params(filters.view())
+    extra = dict(extra or {})
+    more = {key: value for key, value in extra.items() if value}
+    wanted: dict[str, str | list[str]] = to_query_params(filters.view()) | more
     current = {key: st.query_params.get_all(key) for key in _LIST_KEYS}
     current |= {key: st.query_params.get(key) for key in QUERY_KEYS if key not in _LIST_KEYS}
+    current |= {key: st.query_params.get(key) for key in extra}
     normalised = {key: value for key, value in current.items() if value}
     if normalised != wanted:
         others = {
-            key: st.query_params.get_all(key) for key in st.query_params if key not in QUERY_KEYS
+            key: st.query_params.get_all(key)
+            for key in st.query_params
+            if key not in QUERY_KEYS and key not in extra
         }
         st.query_params.from_dict(others | wanted)

@@ -102,6 +102,7 @@ def map_feature_groups(
     with_legend: bool = True,
     borders: bool = False,
     crossings: bool = False,
+    event_group: folium.FeatureGroup | None = None,
 ) -> list[folium.FeatureGroup]:
     """The filter-driven layers: control areas, frontlines, places, events, and a legend group.
 
@@ -116,6 +117,9 @@ def map_feature_groups(
         appears and disappears with it.
     borders, crossings : bool
         Whether the legend lists the (static) border and crossing symbols.
+    event_group : folium.FeatureGroup, optional
+        The events' layer already built by :func:`geo.maps.layers.event_layer` for these
+        ``events`` (a caller that keeps it while only the map date changes); default: built.
 
     Returns
     -------
@@ -138,7 +142,7 @@ def map_feature_groups(
         groups.append(place_layer(places, factions=factions))
     hex_edges = None
     if _present(events):
-        group = event_layer(events, factions=factions, max_points=max_points)
+        group = event_group or event_layer(events, factions=factions, max_points=max_points)
         groups.append(group)
         hexes = [c for c in group._children.values() if isinstance(c, HexBinLayer)]
         hex_edges = hexes[0].edges if hexes else None

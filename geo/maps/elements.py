@@ -72,6 +72,9 @@ class PointSymbols(JSCSSMixin, MacroElement):
         validated here.
     cluster : bool
         Group markers with Leaflet.markercluster (needs the map to have ``max_zoom``).
+    role : {"events", None}
+        ``"events"``: the group is ``window.faEventGroup``, whose ``faMarkers`` the feed
+        (:mod:`geo.maps.layers.feed`) opens by row.
 
     Examples
     --------
@@ -152,12 +155,17 @@ class PointSymbols(JSCSSMixin, MacroElement):
   group.addTo(parent);
   window.faAtlasLayers = window.faAtlasLayers || {};
   window.faAtlasLayers[{{ this.get_name()|tojson }}] = group;
+  group.faMarkers = markers;
+  {% if this.role %}window.faEventGroup = group;{% endif %}
 """
     )
 
-    def __init__(self, payload: Mapping[str, object], *, cluster: bool = True) -> None:
+    def __init__(
+        self, payload: Mapping[str, object], *, cluster: bool = True, role: str | None = None
+    ) -> None:
         super().__init__()
         self._name = "PointSymbols"
+        self.role = "events" if role == "events" else None
         for icon in payload["icons"]:  # type: ignore[union-attr]
             check_colour(icon["colour"])
             check_glyph(icon["glyph"])

@@ -31,7 +31,7 @@ import shapely
 from geo.dates import as_day
 from geo.errors import ConfigError, DataFileError
 
-__all__ = ["TEXT_COLUMNS", "filter_events", "near_line_mask"]
+__all__ = ["TEXT_COLUMNS", "filter_events", "near_line_mask", "within_box"]
 
 logger = logging.getLogger(__name__)
 
@@ -234,3 +234,29 @@ def filter_events(
             near |= near_line_mask(lat=lat, lon=lon, line=line, km=km)
         mask[idx] = near
     return events.iloc[np.flatnonzero(mask)]
+
+
+def within_box(events: pd.DataFrame, box: tuple[float, float, float, float]) -> pd.DataFrame:
+    """The events inside ``box`` = ``(west, south, east, north)`` in degrees (a map's view).
+
+    A box crossing the antimeridian (``west > east``, or wider than 360 degrees) wraps.
+
+    >>> ev = pd.DataFrame({"lat": [34.0, 36.0], "lon": [40.0, 44.0]})
+    >>> within_box(ev, (39.0, 33.0, 41.0, 35.0)).index.tolist()
+    [0]
+    """
+    west, south, east, north = (float(v) for v in box)
+    if south > north:
+        raise ConfigError(f"box must have south <= north, got {box!r}")
+    lat = pd.to_numeric(_column(events, "lat"), errors="coerce")
+    lon = pd.to_numeric(_column(events, "lon"), errors="coerce")
+    inside_lat = lat.between(south, north)
+    if east - west >= 360:
+        inside_lon = lon.notna()
+    else:
+        west_w = (west + 180) % 360 - 180
+        east_w = (east + 180) % 360 - 180
+        inside_lon = (
+            lon.between(west_w, east_w) if west_w <= east_w else (lon >= west_w) | (lon <= east_w)
+        )
+    return events[(inside_lat & inside_lon).to_numpy()]

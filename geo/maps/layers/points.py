@@ -359,7 +359,9 @@ def event_layer(
             HexBinLayer(payload).add_to(group)
     else:
         group = folium.FeatureGroup(name=f"{name} ({len(events):,}{suffix})")
-        PointSymbols(event_payload(events, styles=styles), cluster=cluster).add_to(group)
+        PointSymbols(event_payload(events, styles=styles), cluster=cluster, role="events").add_to(
+            group
+        )
     return group
 
 
