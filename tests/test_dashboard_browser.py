@@ -246,7 +246,11 @@ def test_a_first_visit_draws_the_map_first_and_then_the_whole_page_unasked(
     # ... and the map reported that it was drawn (streamlit-folium keeps what it sent last).
     sent = frame.evaluate("JSON.stringify(window.__GLOBAL_DATA__.previous_data)")
     assert NOT_YET_DRAWN not in sent, sent
-    assert json.loads(sent) == {"last_object_clicked": None, "last_clicked": None}
+    assert json.loads(sent) == {
+        "last_object_clicked": None,
+        "last_clicked": None,
+        "last_active_drawing": None,
+    }
     assert NO_REPORT not in server.log(), "the page was completed by the fallback, not the map"
     offline_page.screenshot("dashboard-first-visit-complete")
     _assert_stayed_offline(offline_page)

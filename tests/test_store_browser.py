@@ -135,3 +135,33 @@ def test_a_client_from_another_address_sees_a_read_only_atlas_and_why(start_stre
     )
     assert page.get_by_test_id("stFileUploaderDropzoneInput").is_disabled()
     page.context.close()
+
+
+def test_a_rectangle_drawn_on_the_map_is_stored_as_a_draft_control_area(
+    start_streamlit, browser, tmp_path
+):
+    from geo.store import open_store
+
+    store = tmp_path / "draw.sqlite"
+    server = start_streamlit(FRONTLINE_DB=str(store))
+    page = _page(browser)
+    _open(page, server.url)
+    _tab(page, "Add or correct")
+    page.get_by_text("Draw a control area").click()
+    page.get_by_text("Draw the area on the map first").wait_for(timeout=STEP_MS)
+    frame = page.frame_locator(MAP_IFRAME)
+    frame.locator(".leaflet-draw-draw-rectangle").click()  # Leaflet.draw, served locally
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.45
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y + 40, steps=8)
+    page.mouse.up()
+    page.get_by_text("The shape drawn covers about").wait_for(timeout=STEP_MS)
+    page.get_by_label("Source (outlet, date)").last.fill("Our own test note")
+    page.get_by_role("button", name="Store the area as a draft").click()
+    page.get_by_text("The area was stored as a draft").wait_for(timeout=STEP_MS)
+    drafts = open_store(str(store)).rows("areas", statuses=["draft"])
+    assert len(drafts) == 1 and drafts.iloc[0]["source"] == "Our own test note"
+    page.context.close()

@@ -229,12 +229,36 @@ def _prepared_base(
     """
 
     def build() -> dict[str, Any]:
-        fmap = _drop_layer_controls(localize(_base_map(_factions, offline=offline, extent=extent)))
-        return prepare_base_map(fmap).strings()
+        fmap = _with_draw(_base_map(_factions, offline=offline, extent=extent))
+        return prepare_base_map(_drop_layer_controls(localize(fmap))).strings()
 
     key = f"offline={offline}\nextent={extent}\n{factions_key}"
     strings = cached_strings(data_dir(), key=key, build=build)
     return prepared_from_strings(strings)
+
+
+def _with_draw(fmap: folium.Map) -> folium.Map:
+    """Add folium's Draw tools (polygon and rectangle) for drawing a control area.
+
+    Leaflet.draw is served locally like Leaflet (:mod:`geo.maps.assets`); the last shape drawn
+    reaches the page as ``last_active_drawing`` (:func:`render_map`), and the "Draw a control
+    area" form stores it (:mod:`ui.editor`).
+    """
+    from folium.plugins import Draw
+
+    Draw(
+        position="topleft",
+        draw_options={
+            "polyline": False,
+            "circle": False,
+            "circlemarker": False,
+            "marker": False,
+            "polygon": {"allowIntersection": False, "showArea": True},
+            "rectangle": True,
+        },
+        edit_options={"edit": False},
+    ).add_to(fmap)
+    return fmap
 
 
 def _drop_layer_controls(fmap: folium.Map) -> folium.Map:
@@ -349,7 +373,7 @@ def render_map(
         height=MAP_HEIGHT_PX,
         # The map's background clicks place a new row (ui.editor); its bounds only while the
         # "only what the map shows" switch is on (every pan would rerun the page).
-        returned_objects=["last_object_clicked", "last_clicked"]
+        returned_objects=["last_object_clicked", "last_clicked", "last_active_drawing"]
         + (["bounds"] if report_bounds else []),
         report_drawn=True,  # the first page run draws the rest once the map is drawn
     )
@@ -357,6 +381,8 @@ def render_map(
     clicked = result.get("last_clicked")
     if clicked and clicked != result.get("last_object_clicked"):  # the map's background
         st.session_state[CLICK_KEY] = (float(clicked["lat"]), float(clicked["lng"]))
+    if result.get("last_active_drawing"):  # a GeoJSON Feature, (lon, lat)
+        st.session_state[DRAWING_KEY] = result["last_active_drawing"]
     return result.get("last_object_clicked")
 
 
