@@ -250,3 +250,24 @@ def test_a_shape_drawn_on_the_map_is_stored_as_a_draft_control_area(store_path):
 
     (area,) = active_store().rows("areas", statuses=["draft"]).itertuples()
     assert area.source == "Our own test note, 2024-12-09"
+
+
+def test_the_atlas_as_known_on_a_past_day_leaves_out_what_was_added_since(store_path):
+    import sqlite3
+
+    with sqlite3.connect(store_path) as conn:  # the bundled rows were recorded ten days ago
+        for table in ("factions", "places", "events", "control", "areas"):
+            conn.execute(f"UPDATE {table} SET recorded_at = datetime(recorded_at, '-10 days')")
+    app = open_app()
+    before = events_shown(app)
+    upload(app, "mine.csv", two_new_events())
+    app.checkbox(key="review_all").check()
+    app.button(key="review_accept").click()
+    run(app)
+    assert events_shown(app) == before + 2
+    app.sidebar.toggle(key="as_known_on").set_value(True)
+    run(app)
+    app.sidebar.date_input(key="known_on").set_value(dt.date.today() - dt.timedelta(days=5))
+    run(app)
+    assert events_shown(app) == before, "five days ago the atlas had only the bundled rows"
+    assert not {"mine-1", "mine-2"} & shown_ids(app)

@@ -201,21 +201,22 @@ def base_key() -> str:
 
 
 def current_atlas() -> AtlasData:
-    """This session's atlas: the store's reviewed rows, and its drafts if the session shows them."""
-    from ui.store import shows_drafts, store_atlas
+    """This session's atlas: the store's reviewed rows, its drafts if the session shows them,
+    as known on a past day if the session asks."""
+    from ui.store import known_on, shows_drafts, store_atlas
 
-    if _from_files() or not shows_drafts():
+    if _from_files() or (not shows_drafts() and known_on() is None):
         return default_atlas()
-    return store_atlas(drafts=True)
+    return store_atlas(drafts=shows_drafts(), known_on=known_on())
 
 
 def atlas_key() -> str:
     """A key that changes whenever this session's atlas does (for caches of derived data)."""
-    from ui.store import shows_drafts, store_key
+    from ui.store import known_on, shows_drafts, store_key
 
     if _from_files():
         return BASE_KEY
-    return store_key(drafts=shows_drafts())
+    return store_key(drafts=shows_drafts(), known_on=known_on())
 
 
 def date_range(atlas: AtlasData) -> tuple[dt.date, dt.date]:

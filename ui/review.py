@@ -9,13 +9,22 @@ other sessions see it on their next rerun.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import pandas as pd
 import streamlit as st
 
 from geo.errors import GeoError
-from ui.store import DRAFTS_KEY, active_store, author, can_write, read_only_reason
+from ui.store import (
+    DRAFTS_KEY,
+    KNOWN_ON_KEY,
+    KNOWN_ON_SWITCH,
+    active_store,
+    author,
+    can_write,
+    read_only_reason,
+)
 from ui.text import md_text
 
 __all__ = [
@@ -83,13 +92,22 @@ def drafts_table() -> pd.DataFrame:
 
 
 def render_drafts_switch() -> None:
-    """The "Show drafts" switch: this session's map shows drafts beside reviewed rows."""
+    """The "Show drafts" switch (this session's map shows drafts beside reviewed rows) and
+    the "As known on a past day" switch (the atlas as the store knew it then)."""
     st.toggle(
         "Show drafts",
         key=DRAFTS_KEY,
         help="Drafts (uploads, article events, manual additions not yet reviewed) are drawn "
         "with dashed outlines; the map shows reviewed rows only when this is off.",
     )
+    past = st.toggle(
+        "As known on a past day",
+        key=KNOWN_ON_SWITCH,
+        help="What the atlas said on that day (the store's history: rows added or corrected "
+        "later are left out), besides the map date (who held what).",
+    )
+    if past:
+        st.date_input("Known on", key=KNOWN_ON_KEY, value=dt.date.today())
 
 
 def _apply(status: str) -> None:

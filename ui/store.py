@@ -9,6 +9,7 @@ a client on this machine) and name their author with :func:`author`.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from typing import TYPE_CHECKING, Any
@@ -23,11 +24,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DRAFTS_KEY",
+    "KNOWN_ON_KEY",
+    "KNOWN_ON_SWITCH",
     "active_store",
     "author",
     "can_write",
     "client_host",
     "draft_frames",
+    "known_on",
     "read_only_reason",
     "shows_drafts",
     "store_atlas",
@@ -38,6 +42,10 @@ log = logging.getLogger(__name__)
 
 DRAFTS_KEY = "show_drafts"
 """Session key of the "Show drafts" switch."""
+KNOWN_ON_SWITCH = "as_known_on"
+"""Session key of the "As known on a past day" switch."""
+KNOWN_ON_KEY = "known_on"
+"""Session key of that day."""
 
 
 def _data_folder() -> str:
@@ -70,24 +78,36 @@ def active_store() -> Store:
 
 
 @st.cache_resource(show_spinner="Loading annotations…", max_entries=6)
-def _atlas(url: str, store_id: str, revision: int, drafts: bool) -> AtlasData:
+def _atlas(
+    url: str, store_id: str, revision: int, drafts: bool, known_on: dt.date | None
+) -> AtlasData:
     del url, store_id, revision  # the cache key: a commit gives a new revision
-    return active_store().load_atlas(include_drafts=drafts)
+    return active_store().load_atlas(include_drafts=drafts, known_on=known_on)
 
 
-def store_key(*, drafts: bool = False) -> str:
+def store_key(*, drafts: bool = False, known_on: dt.date | None = None) -> str:
     """A key naming the store's atlas at its current revision (for caches of derived data).
 
     One indexed read per call: a commit by any session gives a new key on the next rerun.
     """
     store = active_store()
-    return f"store-{store.store_id()}-r{store.revision()}" + ("-drafts" if drafts else "")
+    key = f"store-{store.store_id()}-r{store.revision()}" + ("-drafts" if drafts else "")
+    return key + (f"-known-{known_on:%Y-%m-%d}" if known_on else "")
 
 
-def store_atlas(*, drafts: bool = False) -> AtlasData:
-    """The store's atlas: reviewed rows (and drafts when ``drafts``), shared read-only."""
+def store_atlas(*, drafts: bool = False, known_on: dt.date | None = None) -> AtlasData:
+    """The store's atlas: reviewed rows (and drafts when ``drafts``), shared read-only; as the
+    store knew it at the end of ``known_on`` when given (its history, not the map date)."""
     store = active_store()
-    return _atlas(store.url, store.store_id(), store.revision(), drafts)
+    return _atlas(store.url, store.store_id(), store.revision(), drafts, known_on)
+
+
+def known_on() -> dt.date | None:
+    """The day this session asks the atlas "as known on" (``None``: as known now)."""
+    if not st.session_state.get(KNOWN_ON_SWITCH):
+        return None
+    day = st.session_state.get(KNOWN_ON_KEY)
+    return day if isinstance(day, dt.date) else None
 
 
 def shows_drafts() -> bool:
