@@ -39,7 +39,15 @@ from geo.cache import (
 )
 from geo.io.issues import Issue
 
-__all__ = ["FORMAT_VERSION", "SLOT", "cached_atlas", "fingerprint", "read_entry", "write_entry"]
+__all__ = [
+    "FORMAT_VERSION",
+    "SLOT",
+    "cached_atlas",
+    "cached_entry",
+    "fingerprint",
+    "read_entry",
+    "write_entry",
+]
 
 FORMAT_VERSION = "atlas-cache-1"
 """Bump when the layout of an entry changes."""
@@ -116,12 +124,21 @@ def cached_atlas(
     ``cache_dir`` defaults to :func:`geo.cache.default_cache_dir` (``$FRONTLINE_CACHE_DIR``).
     """
     slot = CacheSlot(SLOT.prefix, keep=SLOT.keep, folder=cache_dir)
-    entry = slot.path(fingerprint(data_dir))
+    return cached_entry(slot.path(fingerprint(data_dir)), slot=slot, build=build, what="atlas")
+
+
+def cached_entry(
+    entry: Path, *, slot: CacheSlot, build: Callable[[], AtlasData], what: str
+) -> AtlasData:
+    """The atlas cached at ``entry`` (a folder of ``slot``), or ``build()`` it and cache it.
+
+    Shared by the data folder's atlas and the store's materialised views.
+    """
     return read_or_build(
         manifest_path(entry),
         slot=slot,
         read=lambda: read_entry(entry),
         build=build,
         write=lambda atlas: write_entry(entry, atlas),
-        what="atlas",
+        what=what,
     )

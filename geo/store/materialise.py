@@ -21,16 +21,14 @@ import pandas as pd
 import sqlalchemy as sa
 
 from geo.annotations import Annotations, Issue, validate_control, validate_events
-from geo.atlas.cache import read_entry, write_entry
+from geo.atlas.cache import cached_entry
 from geo.atlas.join import AtlasData, join_annotations
 from geo.cache import (
     CacheSlot,
     atomic_write,
     default_cache_dir,
     fingerprint,
-    manifest_path,
     package_files,
-    read_or_build,
     runtime_versions,
     source_files,
 )
@@ -233,11 +231,4 @@ def cached_store_atlas(
                 data_dir=data_dir,
             )
 
-    return read_or_build(
-        manifest_path(entry),
-        slot=slot,
-        read=lambda: read_entry(entry),
-        build=build,
-        write=lambda atlas: write_entry(entry, atlas),
-        what="store atlas",
-    )
+    return cached_entry(entry, slot=slot, build=build, what="store atlas")
