@@ -67,6 +67,12 @@ def _tab(page: object, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
 
+def _settled(page: object) -> None:
+    """Wait until the app's rerun is over (a click during a rerun may land on a stale widget)."""
+    page.wait_for_timeout(300)  # the running icon shows only once a rerun has started
+    page.get_by_test_id("stStatusWidgetRunningIcon").wait_for(state="detached", timeout=STEP_MS)
+
+
 def test_an_upload_survives_a_reload_reaches_a_second_browser_once_reviewed_and_a_restart(
     start_streamlit, browser, tmp_path
 ):
@@ -91,6 +97,12 @@ def test_an_upload_survives_a_reload_reaches_a_second_browser_once_reviewed_and_
     assert _events_metric(second) == before
 
     page.get_by_text("All drafts").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('input[type=checkbox]')].some("
+        "c => c.checked && c.closest('label')?.innerText.includes('All drafts'))",
+        timeout=STEP_MS,
+    )
+    _settled(page)
     page.get_by_role("button", name="Mark reviewed").click()
     page.get_by_text("2 draft(s) marked reviewed").wait_for(timeout=STEP_MS)
 
@@ -159,6 +171,7 @@ def test_a_rectangle_drawn_on_the_map_is_stored_as_a_draft_control_area(
     page.mouse.move(x + 60, y + 40, steps=8)
     page.mouse.up()
     page.get_by_text("The shape drawn covers about").wait_for(timeout=STEP_MS)
+    _settled(page)
     page.get_by_label("Source (outlet, date)").last.fill("Our own test note")
     page.get_by_role("button", name="Store the area as a draft").click()
     page.get_by_text("The area was stored as a draft").wait_for(timeout=STEP_MS)
