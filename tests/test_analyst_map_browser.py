@@ -224,3 +224,32 @@ def test_the_compare_parameter_shows_both_dates_and_hatched_gains_and_losses(
     page.get_by_text("Gained (km²)").first.wait_for(state="attached", timeout=STEP_MS)
     assert "compare=2024-11-27" in page.url
     _offline(record)
+
+
+def test_the_png_of_the_compare_view_shows_the_swipe_line_where_the_map_draws_it(
+    streamlit_server, open_page
+):
+    import io
+
+    from PIL import Image
+
+    record = open_page(DESKTOP)
+    page = record.page
+    page.goto(f"{streamlit_server.url}/?date=2024-12-08&compare=2024-11-27")
+    frame = _map(page)
+    frame.locator("path[data-change='gained']").first.wait_for(timeout=STEP_MS)
+    x = frame.evaluate(
+        """() => { const c = window.map.getContainer().getBoundingClientRect();
+                   return document.querySelector('.fa-swipe').getBoundingClientRect().left
+                          - c.left; }"""
+    )
+    with page.expect_download(timeout=STEP_MS) as download:
+        frame.click(".fa-snapshot-btn")
+    image = Image.open(io.BytesIO(Path(download.value.path()).read_bytes())).convert("RGB")
+    column = round(x + 1.5)
+    rows = range(60, image.height - 60, 7)  # clear of the caption bars at the top and bottom
+    dark = [y for y in rows if max(image.getpixel((column, y))) < 80]
+    assert len(dark) > 0.9 * len(rows), f"the swipe line at x={column} is missing from the PNG"
+    beside = [y for y in rows if max(image.getpixel((column + 12, y))) < 80]
+    assert len(beside) < 0.5 * len(rows), "a dark column beside the line: not the swipe's line"
+    _offline(record)

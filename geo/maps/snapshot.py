@@ -131,6 +131,22 @@ class SnapshotButton(MacroElement):
       }
     });
   }
+  function drawSwipe(ctx, origin, H) {  // the compare view's swipe line and its two dates
+    var bar = map.getContainer().querySelector('.fa-swipe');
+    if (!bar) { return; }
+    var x = box(bar, origin).x + 1.5;
+    ctx.save();
+    ctx.strokeStyle = '#222'; ctx.lineWidth = 3;
+    ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, H); ctx.stroke();
+    ctx.font = '600 12px system-ui, sans-serif'; ctx.textBaseline = 'middle';
+    bar.querySelectorAll('.fa-swipe-tag').forEach(function (tag) {
+      var b = box(tag, origin);
+      ctx.fillStyle = 'rgba(255,255,255,.9)'; ctx.fillRect(b.x, b.y, b.w, b.h);
+      ctx.fillStyle = '#111'; ctx.textAlign = 'center';
+      ctx.fillText(tag.textContent, b.x + b.w / 2, b.y + b.h / 2);
+    });
+    ctx.restore();
+  }
   function drawLegend(ctx, W, H) {
     var rows = document.querySelectorAll('.fa-legend-body > *');
     if (!rows.length) { return; }
@@ -219,6 +235,7 @@ class SnapshotButton(MacroElement):
         ctx.restore();
       });
       drawSymbols(ctx, origin);
+      drawSwipe(ctx, origin, H);
       drawLegend(ctx, W, H);
       drawCaption(ctx, W, H);
       return canvas;
