@@ -27,7 +27,7 @@ from geo.store.materialise import atlas_key, cached_store_atlas, issues_json, li
 from geo.store.migrate import upgrade
 from geo.store.reads import cells_of, meta_value, versions
 from geo.store.rows import FILE_NAMES, as_cells
-from geo.store.tables import DATA_COLUMNS, KINDS, META, STATUSES, Kind, Status
+from geo.store.tables import DATA_COLUMNS, KINDS, META, STATUSES, Kind, Status, versions_table
 from geo.store.url import data_folder, redacted, store_url
 from geo.store.writes import Source, append_versions, copy_versions, writing
 
@@ -126,6 +126,7 @@ class Store:
         self.cache_dir = cache_dir
         self.clock = clock
         self._memo: dict[tuple[object, ...], AtlasData] = {}
+        self._factions_memo: tuple[tuple[object, ...], pd.DataFrame] | None = None
 
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
@@ -138,6 +139,18 @@ class Store:
     def close(self) -> None:
         """Close the store's connections."""
         self.engine.dispose()
+
+    def _factions(self, conn: sa.Connection) -> pd.DataFrame:
+        """The store's factions, read again only once the factions table has changed.
+
+        Versions are only ever appended, so the table's newest key and row count name its
+        state in one indexed read (an edit of an event checks it against these).
+        """
+        table = versions_table("factions")
+        state = tuple(conn.execute(sa.select(sa.func.max(table.c.pk), sa.func.count())).one())
+        if self._factions_memo is None or self._factions_memo[0] != state:
+            self._factions_memo = (state, _factions(conn))
+        return self._factions_memo[1]
 
     # -- reads --------------------------------------------------------------------------
     def revision(self) -> int:
@@ -411,7 +424,7 @@ class Store:
             if version != expected_version:
                 raise _conflict(conn, kind, row_id, expected_version, current.iloc[0], changes)
             cells = cells_of(kind, current)
-            text = as_cells(kind, pd.DataFrame([changes]))
+            text = as_cells(kind, pd.DataFrame([changes]), columns=list(changes))
             for col in changes:
                 cells[col] = text[col].to_numpy()
             geometries = None
@@ -422,7 +435,7 @@ class Store:
             _, issues = batch_of_frame(
                 kind,
                 cells,
-                factions=_factions(conn),
+                factions=self._factions(conn),
                 name=FILE_NAMES[kind],
                 unknown="keep",
                 geometries=geometries,

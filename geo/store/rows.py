@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -64,12 +65,17 @@ def _text(values: pd.Series) -> pd.Series:
     return out.fillna("").astype("str")
 
 
-def as_cells(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` as cells of ``kind``: ``row`` then every file column as text (missing: "")."""
+def as_cells(
+    kind: str, frame: pd.DataFrame, *, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """``frame`` as cells of ``kind``: ``row`` then every file column as text (missing: "").
+
+    ``columns`` converts only those (an edit's changed columns), in that order.
+    """
     n = len(frame)
     rows = frame["row"] if "row" in frame.columns else pd.Series(np.arange(2, n + 2))
     out = {"row": pd.Series(rows.to_numpy(), dtype="int64")}
-    for col in DATA_COLUMNS[kind]:
+    for col in DATA_COLUMNS[kind] if columns is None else columns:
         values = frame[col] if col in frame.columns else pd.Series([""] * n, dtype="str")
         out[col] = pd.Series(_text(values.reset_index(drop=True)).to_numpy(), dtype="str")
     return pd.DataFrame(out)
