@@ -173,6 +173,37 @@ def test_a_drawn_control_polygon_is_stored_as_geometry_with_its_history(store_ur
     assert area_id in set(store.rows("areas", statuses=["reviewed"])["row_id"])
 
 
+def test_a_control_polygon_redrawn_on_the_map_replaces_the_shape_and_keeps_the_old_one(
+    store_url: str,
+):
+    store = open_store(store_url)
+    first = shapely.box(38.0, 35.0, 38.5, 35.4)  # (lon, lat) corners
+    store.add_area(
+        faction="sdf", valid_from="2025-01-01", polygon=first, author="ana", source="drawn",
+        confidence=0.6, status="reviewed",
+    )  # fmt: skip
+
+    def mine(rows: pd.DataFrame) -> pd.DataFrame:  # the bundled data has an area of its own
+        return rows[rows["valid_from"].astype(str).str.startswith("2025-01-01")]
+
+    area_id = mine(store.rows("areas"))["row_id"].item()
+    redrawn = shapely.box(38.0, 35.0, 38.9, 35.6)
+    version = store.edit(
+        "areas", area_id, expected_version=1, changes={"note": "redrawn"}, author="bo",
+        geometry=redrawn, status="reviewed",
+    )  # fmt: skip
+    assert version == 2
+    now = mine(store.rows("areas"))
+    assert shapely.equals(now["geometry"].item(), redrawn) and now["note"].item() == "redrawn"
+    atlas = store.load_atlas()
+    drawn = atlas.areas[atlas.areas["valid_from"].astype(str).str.startswith("2025-01-01")]
+    assert len(drawn) == 1 and shapely.equals(drawn.geometry.iloc[0], redrawn)
+    versions = store.history(area_id)
+    assert [(v.version, v.author) for v in versions] == [(1, "ana"), (2, "bo")]
+    with pytest.raises(GeoError, match="only areas"):
+        store.edit("events", "x", expected_version=1, changes={}, author="bo", geometry=first)
+
+
 def test_import_then_export_reproduces_the_tables_row_for_row(store_url: str, tmp_path: Path):
     store = open_store(store_url, seed=False)
     report = store.import_folder(DATA_DIR, author="ana")

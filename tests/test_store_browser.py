@@ -120,6 +120,14 @@ def test_an_upload_survives_a_reload_reaches_a_second_browser_once_reviewed_and_
         p.context.close()
 
 
+def _choose(page: object, label: str, option: str) -> None:
+    """Pick ``option`` of a select box by typing it (the list's popover may sit under others)."""
+    page.get_by_label(label, exact=True).last.click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    _settled(page)
+
+
 def _own_address() -> str | None:
     """This machine's address on its network (not loopback), if it has one."""
     try:
@@ -177,4 +185,31 @@ def test_a_rectangle_drawn_on_the_map_is_stored_as_a_draft_control_area(
     page.get_by_text("The area was stored as a draft").wait_for(timeout=STEP_MS)
     drafts = open_store(str(store)).rows("areas", statuses=["draft"])
     assert len(drafts) == 1 and drafts.iloc[0]["source"] == "Our own test note"
+    first = drafts.iloc[0]["geometry"]
+
+    # Correct the area: open it, draw its new (wider) shape, save a second version.
+    _settled(page)
+    page.get_by_text("Correct or retract a row").click()
+    _settled(page)
+    _choose(page, "Table", "areas")
+    _choose(page, "Area", drafts.iloc[0]["row_id"])  # the bundled data has an area of its own
+    page.get_by_role("button", name="Open the row").click()
+    page.get_by_text("Replace the shape with the one last drawn on the map").wait_for(
+        timeout=STEP_MS
+    )
+    page.get_by_text("Replace the shape with the one last drawn on the map").click()
+    _settled(page)
+    frame.locator(".leaflet-draw-draw-rectangle").click()
+    page.mouse.move(x - 40, y - 30)
+    page.mouse.down()
+    page.mouse.move(x + 90, y + 60, steps=8)
+    page.mouse.up()
+    page.get_by_text("The new shape covers about").wait_for(timeout=STEP_MS)
+    _settled(page)
+    page.get_by_role("button", name="Save the correction").click()
+    page.get_by_text("Saved as version 2").wait_for(timeout=STEP_MS)
+    versions = open_store(str(store)).history(drafts.iloc[0]["row_id"])
+    assert [v.version for v in versions] == [1, 2]
+    now = open_store(str(store)).rows("areas", statuses=["draft"]).iloc[0]["geometry"]
+    assert now.area > first.area * 2, "the redrawn (wider) shape replaced the first one"
     page.context.close()

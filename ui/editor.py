@@ -1,5 +1,6 @@
 """Add or correct an annotation with a form: an event or a control claim, placed by its geocoded
-name or by a click on the map, stored as a draft with its source and confidence.
+name or by a click on the map, stored as a draft with its source and confidence; a control area
+drawn on the map, or an area's shape replaced by one drawn on the map.
 
 A correction is made against the version the form was opened on: if someone else changed the
 row since, the store refuses it and the message shows both versions (nothing is overwritten).
@@ -29,6 +30,7 @@ EDITABLE = {
                "source_url", "confidence"),
     "control": ("valid_from", "place", "faction", "status", "source", "source_url",
                 "confidence", "note"),
+    "areas": ("faction", "valid_from", "valid_to", "source", "confidence", "note"),
 }  # fmt: skip
 """The columns the correction form offers, per store table."""
 
@@ -165,6 +167,15 @@ def _drawn_polygon() -> Any:
     return shape if shape.geom_type in ("Polygon", "MultiPolygon") and shape.is_valid else None
 
 
+def _km2(polygon: Any) -> float:
+    """A shape's area in km², measured in an equal-area projection (never in degrees)."""
+    import geopandas as gpd
+
+    from geo.borders import EQUAL_AREA_CRS
+
+    return float(gpd.GeoSeries([polygon], crs=4326).to_crs(EQUAL_AREA_CRS).area.iloc[0]) / 1e6
+
+
 def _area_form(factions: dict[str, str]) -> None:
     polygon = _drawn_polygon()
     if polygon is None:
@@ -173,12 +184,7 @@ def _area_form(factions: dict[str, str]) -> None:
             "buttons; the last shape drawn is the one stored."
         )
         return
-    import geopandas as gpd
-
-    from geo.borders import EQUAL_AREA_CRS
-
-    km2 = float(gpd.GeoSeries([polygon], crs=4326).to_crs(EQUAL_AREA_CRS).area.iloc[0]) / 1e6
-    st.caption(f"The shape drawn covers about {km2:,.0f} km² (equal-area).")
+    st.caption(f"The shape drawn covers about {_km2(polygon):,.0f} km² (equal-area).")
     with st.form("add_area", clear_on_submit=False):
         faction = st.selectbox("Faction", list(factions), format_func=factions.get, key="ar_f")
         day = st.date_input("Held from", key="ar_date", value=dt.date.today())
@@ -211,10 +217,19 @@ def _area_form(factions: dict[str, str]) -> None:
                 )
 
 
+def _area_label(rows: pd.DataFrame) -> dict[str, str]:
+    """The store's control areas as ``row_id: "faction from day (id)"`` for a pick list."""
+    return {
+        str(r["row_id"]): f"{r['faction']} from {str(r['valid_from'])[:10]} ({r['row_id']})"
+        for r in rows.to_dict("records")
+    }
+
+
 def _open_row() -> None:
     """Load the chosen row's newest version into the correction form."""
     kind = st.session_state.get("fix_kind", "events")
-    row_id = (st.session_state.get("fix_id") or "").strip()
+    key = "fix_area_id" if kind == "areas" else "fix_id"
+    row_id = (st.session_state.get(key) or "").strip()
     rows = active_store().rows(kind)
     found = rows[rows["row_id"].astype(str) == row_id]
     if found.empty:
@@ -241,7 +256,13 @@ def _save_correction() -> None:
         for col, old in base["values"].items()
         if str(st.session_state.get(f"fix_{col}", old)).strip() != old
     }
-    if not changes:
+    geometry = None
+    if base["kind"] == "areas" and st.session_state.get("fix_redraw"):
+        geometry = _drawn_polygon()
+        if geometry is None:
+            _outcome("error", "Not saved: draw the area's new shape on the map first.")
+            return
+    if not changes and geometry is None:
         _outcome("info", "Nothing was changed.")
         return
     try:
@@ -252,6 +273,7 @@ def _save_correction() -> None:
             changes=changes,
             author=author(),
             reason=(st.session_state.get("fix_reason") or "").strip(),
+            geometry=geometry,
         )
     except VersionConflict as err:
         _outcome("error", f"Not saved: {err}")
@@ -285,10 +307,17 @@ def _retract() -> None:
 
 
 def _correction_form() -> None:
-    st.selectbox("Table", list(EDITABLE), key="fix_kind")
-    st.text_input(
-        "Row id (an event id, or place|valid_from|faction for a control claim)", key="fix_id"
-    )
+    kind = st.selectbox("Table", list(EDITABLE), key="fix_kind")
+    if kind == "areas":
+        areas = _area_label(active_store().rows("areas"))
+        if not areas:
+            st.caption("The store holds no control area yet: draw one first.")
+            return
+        st.selectbox("Area", list(areas), format_func=areas.get, key="fix_area_id")
+    else:
+        st.text_input(
+            "Row id (an event id, or place|valid_from|faction for a control claim)", key="fix_id"
+        )
     st.button("Open the row", key="fix_open", on_click=_open_row)
     base = st.session_state.get("fix_base")
     if not base:
@@ -296,6 +325,15 @@ def _correction_form() -> None:
     st.caption(md_text(f"Editing {base['kind']} {base['row_id']}, version {base['version']}."))
     for col in base["values"]:
         st.text_input(col, key=f"fix_{col}")
+    if base["kind"] == "areas":
+        st.checkbox("Replace the shape with the one last drawn on the map", key="fix_redraw")
+        if st.session_state.get("fix_redraw"):
+            polygon = _drawn_polygon()
+            st.caption(
+                "Draw the new shape on the map with the polygon or rectangle tool."
+                if polygon is None
+                else f"The new shape covers about {_km2(polygon):,.0f} km² (equal-area)."
+            )
     st.text_input("Why (kept in the history)", key="fix_reason")
     left, right = st.columns(2)
     left.button(

@@ -398,8 +398,23 @@ class Store:
         author: str,
         status: Status = "draft",
         reason: str = "",
+        geometry: object | None = None,
     ) -> int:
         """Write a new version of a row with ``changes`` (column: value); return its number.
+
+        ``geometry`` (areas only) replaces the control polygon (shapely, lon/lat), for
+        example with the shape drawn on the map; the old shape stays in the history.
+
+        >>> import tempfile, shapely
+        >>> store = open_store(f"{tempfile.mkdtemp()}/a.sqlite", seed=False)
+        >>> _ = store.add_rows("factions", pd.DataFrame({"id": ["hts"], "name": ["HTS"]}),
+        ...     author="ana")
+        >>> _ = store.add_area(faction="hts", valid_from="2024-12-01", author="ana",
+        ...     polygon=shapely.box(37.0, 36.0, 37.2, 36.2), source="drawn", confidence=0.5)
+        >>> area = store.rows("areas").iloc[0]
+        >>> store.edit("areas", area["row_id"], expected_version=1, changes={}, author="ana",
+        ...     geometry=shapely.box(37.0, 36.0, 37.4, 36.2))
+        2
 
         Raises
         ------
@@ -418,6 +433,8 @@ class Store:
             raise ConfigError(
                 f"{kind} has no column {sorted(unknown)}; columns: {DATA_COLUMNS[kind]}"
             )
+        if geometry is not None and kind != "areas":
+            raise ConfigError(f"only areas have a shape to replace, not {kind}")
         with writing(self.engine) as conn:
             current = _current(conn, kind, [row_id])
             version = int(current["version"].iloc[0])
@@ -431,6 +448,8 @@ class Store:
             if kind == "areas":
                 from geo.store.reads import geometries_of
 
+                if geometry is not None:
+                    current = current.assign(geometry=[geometry])
                 geometries = geometries_of(current)
             _, issues = batch_of_frame(
                 kind,
