@@ -208,9 +208,13 @@ def test_at_390x844_the_map_is_in_the_first_screen_with_a_folded_legend_and_a_fe
     _offline(record)
 
 
-def test_the_compare_parameter_shows_both_dates_and_hatched_gains_and_losses(
+def test_the_compare_parameter_shows_both_dates_hatched_changes_and_a_png_with_the_swipe(
     streamlit_server, open_page
 ):
+    import io
+
+    from PIL import Image
+
     record = open_page(DESKTOP)
     page = record.page
     page.goto(f"{streamlit_server.url}/?date=2024-12-08&compare=2024-11-27")
@@ -223,21 +227,7 @@ def test_the_compare_parameter_shows_both_dates_and_hatched_gains_and_losses(
     assert frame.locator(".fa-swipe-b").inner_text() == "2024-12-08"
     page.get_by_text("Gained (km²)").first.wait_for(state="attached", timeout=STEP_MS)
     assert "compare=2024-11-27" in page.url
-    _offline(record)
 
-
-def test_the_png_of_the_compare_view_shows_the_swipe_line_where_the_map_draws_it(
-    streamlit_server, open_page
-):
-    import io
-
-    from PIL import Image
-
-    record = open_page(DESKTOP)
-    page = record.page
-    page.goto(f"{streamlit_server.url}/?date=2024-12-08&compare=2024-11-27")
-    frame = _map(page)
-    frame.locator("path[data-change='gained']").first.wait_for(timeout=STEP_MS)
     x = frame.evaluate(
         """() => { const c = window.map.getContainer().getBoundingClientRect();
                    return document.querySelector('.fa-swipe').getBoundingClientRect().left

@@ -57,7 +57,9 @@ class ColumnChecker:
         severity: Literal["error", "warning"] = "error",
         values: pd.Series | pd.DataFrame | None = None,
     ) -> None:
-        mask = mask.fillna(False).astype(bool)
+        mask = mask if mask.dtype == bool else mask.fillna(False).astype(bool)
+        if not mask.any():  # the common case: nothing to report, nothing to mark
+            return
         self.issues += issues_where(
             mask, reason, rows=self.frame["row"], file=self.name, severity=severity, values=values
         )
