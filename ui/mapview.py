@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import folium
 import streamlit as st
 
-from geo.maps.assets import localize, standalone_html
+from geo.maps.assets import FLAT_LEAFLET_JS, VENDOR_BASE_URL, localize, standalone_html
 from geo.maps.build import DEFAULT_LOCATION
 from geo.maps.frame import MapFrame
 from geo.maps.snapshot import SnapshotButton, SnapshotCaption
@@ -227,7 +227,12 @@ def _prepared_base(
 
     def build() -> dict[str, Any]:
         fmap = _with_draw(_base_map(_factions, offline=offline, extent=extent))
-        return prepare_base_map(_drop_layer_controls(localize(fmap))).strings()
+        strings = prepare_base_map(_drop_layer_controls(localize(fmap))).strings()
+        # Before Leaflet: no 3D transforms (geo.maps.assets.FLAT_LEAFLET_JS). The map's
+        # transformed panes cost the browser ~50 ms per frame while a rerun redrew the page.
+        flat = f"{VENDOR_BASE_URL}/{FLAT_LEAFLET_JS}"
+        strings["js_links"] = [flat, *(u for u in strings["js_links"] if u != flat)]
+        return strings
 
     key = f"offline={offline}\nextent={extent}\n{factions_key}"
     strings = cached_strings(data_dir(), key=key, build=build)
