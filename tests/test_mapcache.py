@@ -148,3 +148,16 @@ def test_a_kept_group_sends_the_same_script_and_layer_control_on_every_rerun(atl
     assert again["feature_group"] == first["feature_group"]  # the kept script, not re-rendered
     assert kept.layer_name in again["layer_control"]
     assert not kept._parent or kept._parent is not base.fmap  # the kept group itself never is
+
+
+def test_the_dashboard_loads_leaflet_without_3d_transforms(atlas, monkeypatch) -> None:
+    """The served base map loads our flat script before Leaflet (L_DISABLE_3D), from ./static."""
+    from geo.maps.assets import FLAT_LEAFLET_JS, VENDOR_BASE_URL
+    from ui import mapview
+
+    monkeypatch.setenv("FRONTLINE_OFFLINE", "1")
+    links = mapview.prepared_base_map(atlas).js_links
+    flat = f"{VENDOR_BASE_URL}/{FLAT_LEAFLET_JS}"
+    assert links.index(flat) < links.index(f"{VENDOR_BASE_URL}/leaflet/leaflet.js")
+    served = ROOT / "static" / "vendor" / FLAT_LEAFLET_JS
+    assert "window.L_DISABLE_3D = true;" in served.read_text(encoding="utf-8")
