@@ -194,6 +194,9 @@ def main() -> None:
     snap = derived.snapshot(atlas, key, filters.date)
     in_view = bool(st.session_state.get("in_view"))
     box = map_bounds(atlas) if in_view else None
+    # The events' layer follows the filters, not the map's view: a pan with the switch on
+    # re-lists the feed, the figures and the table, but never re-bins the events.
+    layer_key = events_key
     if box is not None and not shown.empty:
         events_key += f"|{box}"
         listed = memo(f"listed\n{events_key}", lambda: within_box(shown, box))
@@ -208,6 +211,7 @@ def main() -> None:
         feed=listed,
         report_bounds=in_view,
         events_key=events_key,
+        layer_key=layer_key,
         extra=compare.groups if compare is not None else (),
         title=f"{title} · control on {filters.date:%Y-%m-%d}"
         + (f" vs {compare.a:%Y-%m-%d}" if compare is not None else ""),
@@ -222,11 +226,26 @@ def main() -> None:
     if not whole_page:
         complete_page_later()
         return
-    _rest_of_page(atlas, key=key, options=options, filters=filters, shown=listed, snap=snap)
+    _rest_of_page(
+        atlas,
+        key=key,
+        options=options,
+        filters=filters,
+        shown=listed,
+        snap=snap,
+        shown_key=events_key,
+    )
 
 
 def _rest_of_page(
-    atlas: Any, *, key: str, options: Any, filters: Filters, shown: pd.DataFrame, snap: Any
+    atlas: Any,
+    *,
+    key: str,
+    options: Any,
+    filters: Filters,
+    shown: pd.DataFrame,
+    snap: Any,
+    shown_key: str | None = None,
 ) -> None:
     """Everything below the map: area figures, downloads, charts, the table, adding data."""
     from ui import derived, panels
@@ -245,10 +264,10 @@ def _rest_of_page(
     )
     chart_col, area_col = st.columns(2)
     with chart_col:
-        panels.render_events_chart(shown, factions=atlas.factions)
+        panels.render_events_chart(shown, factions=atlas.factions, key=shown_key)
     with area_col:
         panels.render_area_chart(areas, factions=atlas.factions)
-    panels.render_table(shown, factions=atlas.factions)
+    panels.render_table(shown, factions=atlas.factions, key=shown_key)
 
     st.header("Add and review data")
     upload_tab, article_tab, edit_tab, review_tab, history_tab = st.tabs(

@@ -105,6 +105,16 @@ def test_at_1440x900_the_map_fills_the_first_screen_and_the_legend_leaves_the_da
     assert drawn["extent"][0] >= 0 and drawn["extent"][2] <= width, "the data is in view"
     side = frame.locator("#fa-side").bounding_box()
     assert side["x"] >= width - 1 and side["height"] == pytest.approx(box["height"], abs=2)
+    # Leaflet without 3D transforms (geo.maps.assets.FLAT_LEAFLET_JS): no pane or marker is
+    # a compositing layer that Chromium re-layers on every frame of a rerun.
+    assert frame.evaluate("() => L.Browser.any3d") is False
+    assert (
+        frame.evaluate(
+            "() => [...document.querySelectorAll('.leaflet-pane, .leaflet-marker-icon')]"
+            ".filter((e) => (e.style.transform || '').includes('3d')).length"
+        )
+        == 0
+    )
     _offline(record)
 
 

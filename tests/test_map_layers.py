@@ -182,6 +182,20 @@ def test_hex_bins_count_every_event_once_and_each_event_lies_in_its_own_hexagon(
     assert np.array_equal(np.bincount(bins.cell, minlength=len(bins.count)), bins.count)
 
 
+def test_hex_bins_of_points_projected_once_equal_those_projected_per_call() -> None:
+    from geo.maps.hexbins import mercator
+
+    rng = np.random.default_rng(11)
+    lat, lon = rng.uniform(32, 37.5, 5_000), rng.uniform(35, 45, 5_000)
+    xy = mercator(lat=lat, lon=lon)
+    for size in (None, 7_000.0):
+        a = hex_bins(lat=lat, lon=lon, size_m=size)
+        b = hex_bins(lat=lat, lon=lon, size_m=size, xy=xy)
+        assert a.size_m == b.size_m
+        for field in ("x", "y", "count", "cell"):
+            assert np.array_equal(getattr(a, field), getattr(b, field))
+
+
 def test_count_by_agrees_with_a_pandas_groupby() -> None:
     rng = np.random.default_rng(5)
     lat, lon = rng.uniform(33, 36, 5_000), rng.uniform(36, 42, 5_000)

@@ -123,3 +123,41 @@ def test_an_unwritable_cache_folder_only_costs_the_time(tmp_path, caplog):
         got = cached_strings(ROOT / "data", key="k", build=_strings, cache_dir=not_a_folder)
     assert got == _strings()
     assert "cannot write the base map cache" in caplog.text
+
+
+def test_a_kept_group_sends_the_same_script_and_layer_control_on_every_rerun(atlas) -> None:
+    """A group kept across reruns (ui.foliumview.kept_group) is rendered once per position;
+    the reruns after send what a freshly rendered copy would, layer control included."""
+    import copy
+    import re
+
+    from geo.maps.layers import event_layer
+    from ui.foliumview import kept_group, prepare_base_map
+
+    base = prepare_base_map(folium.Map(tiles=None))
+    kept = event_layer(atlas.events, factions=atlas.factions)
+    areas = folium.FeatureGroup(name="Areas")
+    fresh = _sent(base, [areas, copy.deepcopy(kept)])
+    kept_group("events-layer\ntest", kept)
+    first = _sent(base, [areas, kept])
+    again = _sent(base, [areas, kept])
+    same = lambda text: re.sub(r"[0-9a-f]{32}", "ID", text)  # noqa: E731 - element ids
+    for sent in (first, again):
+        assert same(sent["feature_group"]) == same(fresh["feature_group"])
+        assert same(sent["layer_control"]) == same(fresh["layer_control"])
+    assert again["feature_group"] == first["feature_group"]  # the kept script, not re-rendered
+    assert kept.layer_name in again["layer_control"]
+    assert not kept._parent or kept._parent is not base.fmap  # the kept group itself never is
+
+
+def test_the_dashboard_loads_leaflet_without_3d_transforms(atlas, monkeypatch) -> None:
+    """The served base map loads our flat script before Leaflet (L_DISABLE_3D), from ./static."""
+    from geo.maps.assets import FLAT_LEAFLET_JS, VENDOR_BASE_URL
+    from ui import mapview
+
+    monkeypatch.setenv("FRONTLINE_OFFLINE", "1")
+    links = mapview.prepared_base_map(atlas).js_links
+    flat = f"{VENDOR_BASE_URL}/{FLAT_LEAFLET_JS}"
+    assert links.index(flat) < links.index(f"{VENDOR_BASE_URL}/leaflet/leaflet.js")
+    served = ROOT / "static" / "vendor" / FLAT_LEAFLET_JS
+    assert "window.L_DISABLE_3D = true;" in served.read_text(encoding="utf-8")

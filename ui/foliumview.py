@@ -11,6 +11,7 @@ version (0.27.4, requirements.txt); ``tests/test_app.py`` checks what the compon
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ __all__ = [
     "PreparedMap",
     "component_key",
     "ensure_component_registered",
+    "kept_group",
     "prepare_base_map",
     "prepared_from_strings",
     "show_map",
@@ -153,6 +155,42 @@ def prepared_from_strings(strings: dict[str, Any]) -> PreparedMap:
     )
 
 
+_KEPT_ATTR = "_frontline_kept_key"
+_KEPT_STRINGS: dict[tuple[int, str, int], tuple[PreparedMap, str]] = {}
+_KEPT_SIZE = 16
+
+
+def kept_group(key: str | None, group: folium.FeatureGroup) -> folium.FeatureGroup:
+    """Mark ``group`` (kept across reruns under ``key``) so that its script is rendered once.
+
+    :func:`show_map` then renders a copy of it once per base map and position in the map
+    (streamlit-folium renames a group's elements after its position, so the kept group
+    itself is never rendered) and reuses that script while the group is the same. The
+    group must not change after this. ``key=None`` marks nothing.
+    """
+    if key is not None:
+        setattr(group, _KEPT_ATTR, key)
+    return group
+
+
+def _group_string(base: PreparedMap, group: folium.FeatureGroup, idx: int) -> str:
+    key = getattr(group, _KEPT_ATTR, None)
+    if key is None:
+        return sf._get_feature_group_string(group, map=base.fmap, idx=idx)
+    slot = (id(base), key, idx)
+    found = _KEPT_STRINGS.get(slot)
+    if found is not None and found[0] is base:  # the entry holds the base: its id is its own
+        if group.control:  # the layer control lists the map's layers: a stand-in of this one
+            variable = f"feature_group_feature_group_{idx}"  # as streamlit-folium names it
+            base.fmap.add_child(_LayerStandIn(group.layer_name, variable, bool(group.overlay)))
+        return found[1]
+    script = sf._get_feature_group_string(copy.deepcopy(group), map=base.fmap, idx=idx)
+    while len(_KEPT_STRINGS) >= _KEPT_SIZE:
+        _KEPT_STRINGS.pop(next(iter(_KEPT_STRINGS)))
+    _KEPT_STRINGS[slot] = (base, script)
+    return script
+
+
 def _layer_strings(
     base: PreparedMap, groups: Sequence[folium.FeatureGroup], control: folium.LayerControl | None
 ) -> tuple[str, str | None]:
@@ -160,10 +198,7 @@ def _layer_strings(
     with base.lock:
         before = set(base.fmap._children)
         try:
-            groups_js = "".join(
-                sf._get_feature_group_string(group, map=base.fmap, idx=idx)
-                for idx, group in enumerate(groups)
-            )
+            groups_js = "".join(_group_string(base, group, idx) for idx, group in enumerate(groups))
             control_js = (
                 None if control is None else sf._get_layer_control_string(control, base.fmap)
             )

@@ -11,14 +11,13 @@ drawn it (:mod:`ui.firstpaint`).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import folium
 import streamlit as st
 
-from geo.maps.assets import localize, standalone_html
+from geo.maps.assets import FLAT_LEAFLET_JS, VENDOR_BASE_URL, localize, standalone_html
 from geo.maps.build import DEFAULT_LOCATION
 from geo.maps.frame import MapFrame
 from geo.maps.snapshot import SnapshotButton, SnapshotCaption
@@ -33,6 +32,7 @@ from ui.data import (
 from ui.foliumview import (
     PreparedMap,
     component_key,
+    kept_group,
     prepare_base_map,
     prepared_from_strings,
     show_map,
@@ -113,13 +113,10 @@ def _layers(
 
     event_group = None
     if "events" in layers and len(shown):
-        # A copy per rerun: streamlit-folium renames a group's elements after its position
-        # in the map, so a group rendered once must not be rendered again elsewhere.
-        event_group = copy.deepcopy(
-            memo(
-                None if events_key is None else f"events-layer\n{events_key}",
-                lambda: event_layer(shown, factions=atlas.factions, max_points=MAX_POINTS),
-            )
+        key = None if events_key is None else f"events-layer\n{events_key}"
+        event_group = kept_group(
+            key,
+            memo(key, lambda: event_layer(shown, factions=atlas.factions, max_points=MAX_POINTS)),
         )
     groups = map_feature_groups(
         event_group=event_group,
@@ -230,7 +227,12 @@ def _prepared_base(
 
     def build() -> dict[str, Any]:
         fmap = _with_draw(_base_map(_factions, offline=offline, extent=extent))
-        return prepare_base_map(_drop_layer_controls(localize(fmap))).strings()
+        strings = prepare_base_map(_drop_layer_controls(localize(fmap))).strings()
+        # Before Leaflet: no 3D transforms (geo.maps.assets.FLAT_LEAFLET_JS). The map's
+        # transformed panes cost the browser ~50 ms per frame while a rerun redrew the page.
+        flat = f"{VENDOR_BASE_URL}/{FLAT_LEAFLET_JS}"
+        strings["js_links"] = [flat, *(u for u in strings["js_links"] if u != flat)]
+        return strings
 
     key = f"offline={offline}\nextent={extent}\n{factions_key}"
     strings = cached_strings(data_dir(), key=key, build=build)
@@ -334,6 +336,7 @@ def render_map(
     extra: Sequence[Any] = (),
     title: str = "",
     events_key: str | None = None,
+    layer_key: str | None = None,
 ) -> dict[str, Any] | None:
     """Draw the map; return what was last clicked (``{"lat": .., "lng": ..}``) or ``None``.
 
@@ -343,18 +346,22 @@ def render_map(
     ``title`` is the title line of the view's PNG (:mod:`geo.maps.snapshot`). ``events_key``
     names ``shown`` and ``feed`` (the filters but the map date, and the map's view when the
     feed follows it): their layers are then kept while only the map date changes.
+    ``layer_key`` names ``shown`` alone (the filters but the map date, never the view; default
+    ``events_key``): the events' layer is kept while only the view changes, too.
     """
     from geo.maps.layers.feed import feed_layer
 
-    groups = _layers(atlas, snap, shown, layers, events_key=events_key)
+    groups = _layers(atlas, snap, shown, layers, events_key=layer_key or events_key)
     drawn = shown if "events" in layers and len(shown) <= MAX_POINTS else None
     listed = shown if feed is None else feed
     feed_key = None if events_key is None else f"{events_key}\n{report_bounds}\n{drawn is None}"
-    group = copy.deepcopy(  # a copy per rerun, as the events' layer (see _layers)
+    feed_key = None if feed_key is None else f"feed\n{feed_key}"
+    group = kept_group(
+        feed_key,
         memo(
-            None if feed_key is None else f"feed\n{feed_key}",
+            feed_key,
             lambda: feed_layer(listed, drawn=drawn, factions=atlas.factions, bounds=report_bounds),
-        )
+        ),
     )
     sources = memo(
         None if feed_key is None else f"sources\n{feed_key}", lambda: _sources_line(listed)

@@ -107,19 +107,20 @@ def _chart(data: pd.DataFrame, spec: dict[str, Any], *, key: str) -> None:
     st.vega_lite_chart(data, spec, width="stretch", key=key)
 
 
-def render_events_chart(shown: pd.DataFrame, *, factions: pd.DataFrame) -> None:
-    """Events per day, week, month or year (what fits the range), stacked by faction."""
+def _kept(key: str | None, build: Callable[[], Any]) -> Any:
+    """``build()``, kept per ``key`` (the events shown: the atlas, the filters, the view)."""
+    from ui.mapview import memo
+
+    return memo(key, build)
+
+
+def _event_counts(
+    shown: pd.DataFrame, factions: pd.DataFrame
+) -> tuple[str, pd.DataFrame, dict[str, list[str]]]:
+    """The chart's period, its counts per period and faction (named) and its colour scale."""
     from geo.view.periods import fitting_period, period_floor
 
-    if shown.empty:
-        st.subheader("Events per day")
-        st.info("No events match the filters.")
-        return
     period = fitting_period(shown["date"].min().date(), shown["date"].max().date())
-    st.subheader(f"Events per {period}")
-    unit = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth"}.get(
-        period, "year"
-    )
     counts = (
         shown.groupby([period_floor(shown["date"], period), shown["faction"].astype(str)])
         .size()
@@ -129,6 +130,28 @@ def render_events_chart(shown: pd.DataFrame, *, factions: pd.DataFrame) -> None:
     scale = _faction_scale(counts["faction"], factions)
     counts["faction"] = counts["faction"].map(_names(factions)).fillna(counts["faction"])
     counts["date"] = counts["date"].dt.strftime("%Y-%m-%d")
+    return period, counts, scale
+
+
+def render_events_chart(
+    shown: pd.DataFrame, *, factions: pd.DataFrame, key: str | None = None
+) -> None:
+    """Events per day, week, month or year (what fits the range), stacked by faction.
+
+    ``key`` names ``shown`` (with the factions table): the counts are then computed once per
+    key, not on every rerun (a date step keeps them).
+    """
+    if shown.empty:
+        st.subheader("Events per day")
+        st.info("No events match the filters.")
+        return
+    period, counts, scale = _kept(
+        None if key is None else f"chart-counts\n{key}", lambda: _event_counts(shown, factions)
+    )
+    st.subheader(f"Events per {period}")
+    unit = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth"}.get(
+        period, "year"
+    )
     _chart(
         counts,
         {
@@ -176,17 +199,12 @@ def _safe_links(urls: pd.Series) -> pd.Series:
     return text.where(text.str.match(r"(?i)^https?://"), None)
 
 
-def render_table(shown: pd.DataFrame, *, factions: pd.DataFrame) -> None:
-    """The events shown, newest first, sortable, with their source links."""
-    st.subheader("Events shown")
+def _table_rows(shown: pd.DataFrame, factions: pd.DataFrame) -> pd.DataFrame:
+    """The table's rows: the newest :data:`MAX_TABLE_ROWS` of ``shown``, factions named,
+    only ``http(s)`` links."""
     columns = [c for c in TABLE_COLUMNS if c in shown.columns]
     # Sort the dates alone, then take the newest rows: not a copy and sort of every column.
     newest = shown["date"].reset_index(drop=True).sort_values(ascending=False, kind="stable")
-    if len(shown) > MAX_TABLE_ROWS:
-        st.caption(
-            f"Showing the newest {MAX_TABLE_ROWS:,} of {len(shown):,} events; "
-            "the downloads hold them all."
-        )
     table = pd.DataFrame(shown.iloc[newest.index[:MAX_TABLE_ROWS]][columns])
     names = _names(factions)
     for column in ("faction", "faction2"):
@@ -194,6 +212,25 @@ def render_table(shown: pd.DataFrame, *, factions: pd.DataFrame) -> None:
             table[column] = table[column].map(lambda v: names.get(v, v), na_action="ignore")
     if "source_url" in table.columns:
         table["source_url"] = _safe_links(table["source_url"])
+    return table
+
+
+def render_table(shown: pd.DataFrame, *, factions: pd.DataFrame, key: str | None = None) -> None:
+    """The events shown, newest first, sortable, with their source links.
+
+    ``key`` names ``shown`` (with the factions table): the rows are then taken once per key,
+    not on every rerun (a date step keeps them).
+    """
+    st.subheader("Events shown")
+    if len(shown) > MAX_TABLE_ROWS:
+        st.caption(
+            f"Showing the newest {MAX_TABLE_ROWS:,} of {len(shown):,} events; "
+            "the downloads hold them all."
+        )
+    table = _kept(
+        None if key is None else f"table-rows\n{key}", lambda: _table_rows(shown, factions)
+    )
+    if "source_url" in table.columns:
         missing = table["source_url"].isna().sum()
         if missing:
             st.caption(

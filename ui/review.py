@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -59,9 +60,17 @@ def drafts_table() -> pd.DataFrame:
     """Every draft of the store, newest version per row, one line each (for the review list).
 
     Columns: ``kind, row_id, version, when, place, faction, what, source, source_url,
-    confidence, added_by, author, recorded_at``.
+    confidence, added_by, author, recorded_at``. Read once per store revision (every write
+    bumps it), not on every rerun; the frame is shared, read-only.
     """
+    from ui.mapview import memo
+
     store = active_store()
+    key = f"drafts-table\n{store.url}\n{store.store_id()}\n{store.revision()}"
+    return memo(key, lambda: _drafts_table(store))
+
+
+def _drafts_table(store: Any) -> pd.DataFrame:
     parts = []
     for kind in REVIEW_KINDS:
         rows = store.rows(kind, statuses=["draft"])

@@ -36,6 +36,7 @@ from branca.element import Element
 from geo.errors import AssetError
 
 __all__ = [
+    "FLAT_LEAFLET_JS",
     "VENDOR_BASE_URL",
     "VendorFile",
     "external_urls",
@@ -165,17 +166,32 @@ def vendor_files() -> tuple[VendorFile, ...]:
     return tuple(seen.values())
 
 
+#: Below the vendor base URL: a script that, loaded before Leaflet, makes it place the map's
+#: panes and markers with ``left``/``top`` instead of 3D transforms (``L_DISABLE_3D``).
+FLAT_LEAFLET_JS = "frontline/leaflet-2d.js"
+_FLAT_LEAFLET_SOURCE = (
+    "// Loaded before Leaflet: no 3D transforms. In the dashboard, a 3D-transformed map pane\n"
+    "// made the browser re-layer the whole map (about 50 ms) on every frame of a rerun.\n"
+    "window.L_DISABLE_3D = true;\n"
+)
+
+
 def install_static(static_dir: Path | str) -> Path:
     """Copy the vendor files into ``static_dir/vendor`` and return that folder.
 
-    Idempotent: files already there with the same size are left alone.
+    Idempotent: files already there with the same size are left alone. Also writes our
+    :data:`FLAT_LEAFLET_JS` there.
 
     >>> import tempfile
     >>> target = install_static(tempfile.mkdtemp())
-    >>> (target / "leaflet" / "leaflet.js").is_file()
-    True
+    >>> (target / "leaflet" / "leaflet.js").is_file(), (target / FLAT_LEAFLET_JS).is_file()
+    (True, True)
     """
     target = Path(static_dir) / "vendor"
+    flat = target / FLAT_LEAFLET_JS
+    if not flat.is_file() or flat.read_text(encoding="utf-8") != _FLAT_LEAFLET_SOURCE:
+        flat.parent.mkdir(parents=True, exist_ok=True)
+        flat.write_text(_FLAT_LEAFLET_SOURCE, encoding="utf-8")
     for vendor_file in vendor_files():
         source = vendor_file.path
         if not source.is_file():

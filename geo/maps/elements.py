@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -209,19 +210,32 @@ class HexBinLayer(MacroElement):
   var parent = {{ this._parent.get_name() }};
   // SVG (Leaflet's default renderer): cells stay above the control areas drawn before them,
   // and areas remain clickable between cells (a canvas would swallow those clicks).
-  var group = L.featureGroup();
-  var proj = L.Projection.SphericalMercator;
-  var off = [];
-  for (var j = 0; j < 6; j++) {
-    var a = Math.PI / 180 * (60 * j + 30);
-    off.push([d.size * Math.cos(a), d.size * Math.sin(a)]);
-  }
-  for (var i = 0; i < d.x.length; i++) {
-    var pts = off.map(function (o) { return proj.unproject(L.point(d.x[i] + o[0], d.y[i] + o[1])); });
-    var p = L.polygon(pts, {color: '#333', weight: 0.5, opacity: 0.6,
-                            fillColor: d.ramp[d.cls[i]], fillOpacity: 0.65});
-    p.faRow = i;
-    group.addLayer(p);
+  // The cells of a payload are built (projected) once per page: a rerun that sends the same
+  // payload again (a date step) reuses them; the previous layers were removed from the map.
+  var kept = window.faHexCells = window.faHexCells || {};
+  var key = {{ this.key_json }};
+  var group = kept[key];
+  var built = !group;
+  if (built) {
+    group = L.featureGroup();
+    var proj = L.Projection.SphericalMercator;
+    var off = [];
+    for (var j = 0; j < 6; j++) {
+      var a = Math.PI / 180 * (60 * j + 30);
+      off.push([d.size * Math.cos(a), d.size * Math.sin(a)]);
+    }
+    for (var i = 0; i < d.x.length; i++) {
+      var pts = off.map(function (o) { return proj.unproject(L.point(d.x[i] + o[0], d.y[i] + o[1])); });
+      var p = L.polygon(pts, {color: '#333', weight: 0.5, opacity: 0.6,
+                              fillColor: d.ramp[d.cls[i]], fillOpacity: 0.65});
+      p.faRow = i;
+      group.addLayer(p);
+    }
+    var keys = Object.keys(kept);
+    if (keys.length >= 4) { delete kept[keys[0]]; }
+    kept[key] = group;
+  } else if (group._map) {
+    group._map.removeLayer(group);
   }
   function content(i) {
     var root = faEl('div', 'fa-pop');
@@ -240,11 +254,13 @@ class HexBinLayer(MacroElement):
       'Narrow the filters or the date window to see single events and their sources.'));
     return root;
   }
-  group.on('click', function (e) {
-    if (e.layer.faRow === undefined) { return; }
-    L.popup({maxWidth: 320}).setLatLng(e.latlng).setContent(content(e.layer.faRow))
-      .openOn(group._map);
-  });
+  if (built) {
+    group.on('click', function (e) {
+      if (e.layer.faRow === undefined) { return; }
+      L.popup({maxWidth: 320}).setLatLng(e.latlng).setContent(content(e.layer.faRow))
+        .openOn(group._map);
+    });
+  }
   // Shown only between minZoom (inclusive) and maxZoom (exclusive): coarse cells when zoomed
   // out, finer ones when zoomed in.
   var hooked = null;
@@ -277,6 +293,8 @@ class HexBinLayer(MacroElement):
         for colour in payload["ramp"]:  # type: ignore[union-attr]
             check_colour(colour)
         self.payload_json = script_json(payload)
+        # Names the payload in the browser, where its cells are built once (see the template).
+        self.key_json = script_json(hashlib.sha1(self.payload_json.encode()).hexdigest())
         self.css_json = script_json(POPUP_CSS)
 
 

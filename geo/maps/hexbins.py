@@ -19,7 +19,7 @@ import numpy as np
 
 from geo.errors import ConfigError
 
-__all__ = ["HexBins", "SparseCounts", "count_by", "default_hex_size", "hex_bins"]
+__all__ = ["HexBins", "SparseCounts", "count_by", "default_hex_size", "hex_bins", "mercator"]
 
 _R = 6378137.0  # Web Mercator sphere radius (m)
 _SQRT3 = np.sqrt(3.0)
@@ -57,8 +57,16 @@ def _mercator(*, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return x, y
 
 
-def default_hex_size(*, lat: np.ndarray, lon: np.ndarray, columns: int = 60) -> float:
+def default_hex_size(
+    *,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    columns: int = 60,
+    xy: tuple[np.ndarray, np.ndarray] | None = None,
+) -> float:
     """A hexagon circumradius (Mercator m) giving about ``columns`` cells across the data.
+
+    ``xy`` are the points already projected (:func:`hex_bins`'s ``xy``).
 
     >>> import numpy as np
     >>> round(default_hex_size(lat=np.array([32.0, 37.0]), lon=np.array([36.0, 48.0])))
@@ -66,13 +74,33 @@ def default_hex_size(*, lat: np.ndarray, lon: np.ndarray, columns: int = 60) -> 
     """
     if len(lat) == 0:
         return 10_000.0
-    x, y = _mercator(lat=lat, lon=lon)
+    x, y = _mercator(lat=lat, lon=lon) if xy is None else xy
     extent = max(float(np.nanmax(x) - np.nanmin(x)), float(np.nanmax(y) - np.nanmin(y)))
     return float(np.clip(extent / max(int(columns), 1) / _SQRT3, 1_000.0, 200_000.0))
 
 
-def hex_bins(*, lat: np.ndarray, lon: np.ndarray, size_m: float | None = None) -> HexBins:
+def mercator(*, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lat, lon) in degrees -> (x, y) in Web-Mercator metres, once for several grids.
+
+    >>> import numpy as np
+    >>> x, y = mercator(lat=np.array([0.0]), lon=np.array([180.0]))
+    >>> round(float(x[0])), round(float(y[0]))
+    (20037508, 0)
+    """
+    return _mercator(lat=lat, lon=lon)
+
+
+def hex_bins(
+    *,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    size_m: float | None = None,
+    xy: tuple[np.ndarray, np.ndarray] | None = None,
+) -> HexBins:
     """Assign each (lat, lon) to a pointy-top hexagon of circumradius ``size_m``.
+
+    ``xy`` are the same points already projected by :func:`mercator`: several grids of one
+    set of points (the map's coarse and fine levels) project them once.
 
     Parameters
     ----------
@@ -94,10 +122,12 @@ def hex_bins(*, lat: np.ndarray, lon: np.ndarray, size_m: float | None = None) -
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise ConfigError(f"row {row} has no usable coordinates: lat={lat[row]}, lon={lon[row]}")
-    size = default_hex_size(lat=lat, lon=lon) if size_m is None else float(size_m)
+    if xy is not None and not (np.shape(xy[0]) == lat.shape == np.shape(xy[1])):
+        raise ConfigError(f"xy differ in shape from lat and lon: {lat.shape}")
+    size = default_hex_size(lat=lat, lon=lon, xy=xy) if size_m is None else float(size_m)
     if not size > 0:
         raise ConfigError(f"hexagon size must be positive, got {size_m!r}")
-    x, y = _mercator(lat=lat, lon=lon)
+    x, y = _mercator(lat=lat, lon=lon) if xy is None else xy
     # Axial coordinates of a pointy-top hex grid, then cube rounding.
     q = (_SQRT3 / 3 * x - y / 3) / size
     r = (2 / 3 * y) / size

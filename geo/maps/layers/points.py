@@ -24,7 +24,7 @@ import pandas as pd
 
 from geo.errors import DataFileError
 from geo.maps.elements import HexBinLayer, PointSymbols
-from geo.maps.hexbins import count_by, default_hex_size, hex_bins
+from geo.maps.hexbins import count_by, default_hex_size, hex_bins, mercator
 from geo.maps.layers.style import FactionStyle, event_glyph, faction_styles
 from geo.schema import inferred
 
@@ -255,9 +255,11 @@ def _payload(
     size_m: float | None,
     edges: Sequence[int] | None,
     zoom_range: tuple[int, int],
+    xy: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict:
-    """:func:`hexbin_payload` of coordinates and breakdowns already read from the events."""
-    bins = hex_bins(lat=lat, lon=lon, size_m=size_m)
+    """:func:`hexbin_payload` of coordinates and breakdowns already read from the events
+    (``xy``: the coordinates already projected, see :func:`geo.maps.hexbins.mercator`)."""
+    bins = hex_bins(lat=lat, lon=lon, size_m=size_m, xy=xy)
     by = []
     for label, codes, uniques in coded:
         sparse = count_by(bins, codes, n_codes=len(uniques))
@@ -294,13 +296,16 @@ def _hex_levels(events: pd.DataFrame, *, styles: Mapping[str, FactionStyle]) -> 
     """
     lat, lon = _latlon(events, "events")
     coded = _breakdowns(events, styles=styles)  # once for both levels
-    coarse_size = default_hex_size(lat=lat, lon=lon)
+    xy = mercator(lat=lat, lon=lon)  # projected once for the size and both levels
+    coarse_size = default_hex_size(lat=lat, lon=lon, xy=xy)
     fine_size = coarse_size / 3
     # Zoom at which a fine cell is FINE_ZOOM_PX wide (156543 m/px at zoom 0 in Web Mercator).
     switch = int(np.ceil(np.log2(FINE_ZOOM_PX * 156_543.03 / (2 * fine_size))))
-    coarse = _payload(lat, lon, coded, size_m=coarse_size, edges=None, zoom_range=(0, switch))
+    coarse = _payload(
+        lat, lon, coded, size_m=coarse_size, edges=None, zoom_range=(0, switch), xy=xy
+    )
     fine = _payload(
-        lat, lon, coded, size_m=fine_size, edges=coarse["edges"], zoom_range=(switch, 99)
+        lat, lon, coded, size_m=fine_size, edges=coarse["edges"], zoom_range=(switch, 99), xy=xy
     )
     if len(fine["count"]) > MAX_FINE_CELLS:
         logger.info("%d fine hexagons is too many; coarse cells at every zoom", len(fine["count"]))
