@@ -12,9 +12,11 @@ Actor names are matched on a key that ignores case, spaces, punctuation and diac
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -29,21 +31,34 @@ _COLOUR = r"#[0-9a-fA-F]{6}"
 _FALLBACK_COLOUR = "#808080"
 
 
+@functools.lru_cache(maxsize=65_536)
 def _actor_key(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", anyascii(text).casefold())
 
 
-def _faction_index(factions: pd.DataFrame) -> dict[str, str]:
+def _faction_index(factions: pd.DataFrame) -> Mapping[str, str]:
     """Map normalised id, name and aliases to faction ids (first faction wins)."""
+    labels = tuple(
+        zip(
+            factions["id"].astype(str),
+            factions["name"].astype(str),
+            factions["aliases"].astype(str),
+            strict=True,
+        )
+    )
+    return _index_of(labels)
+
+
+@functools.lru_cache(maxsize=64)
+def _index_of(labels: tuple[tuple[str, str, str], ...]) -> Mapping[str, str]:
+    """The index of one factions table (each validation of a row or a file reuses it)."""
     index: dict[str, str] = {}
-    for fid, name, aliases in zip(
-        factions["id"], factions["name"], factions["aliases"], strict=True
-    ):
-        for label in [fid, name, *str(aliases).split(";")]:
+    for fid, name, aliases in labels:
+        for label in [fid, name, *aliases.split(";")]:
             key = _actor_key(label)
             if key:
                 index.setdefault(key, fid)
-    return index
+    return MappingProxyType(index)
 
 
 def _lookup(actor: str, index: Mapping[str, str]) -> str | None:

@@ -27,6 +27,7 @@ from geo.store.tables import DATA_COLUMNS
 
 __all__ = ["Batch", "batch_of_frame", "read_folder"]
 
+_SMALL_BATCH = 50  # rows checked as Python strings rather than Arrow strings
 _MAX_FIELD_CHARS = 2000  # as load_annotations reads a data folder
 _REQUIRED = {"events": EVENT_REQUIRED, "control": CONTROL_REQUIRED, "factions": ("id", "name")}
 
@@ -51,9 +52,16 @@ def batch_of_frame(
     unknown: Unknown = "error",
     geometries: list[object] | None = None,
 ) -> tuple[Batch, list[Issue]]:
-    """Check ``cells`` of ``kind`` and keep the valid rows as a :class:`Batch`."""
+    """Check ``cells`` of ``kind`` and keep the valid rows as a :class:`Batch`.
+
+    A few rows (an edit, a form) are checked as Python strings: Arrow's per-call overhead
+    is most of a one-row check, and the batch keeps the cells themselves either way.
+    """
+    checked = cells
+    if len(cells) <= _SMALL_BATCH:
+        checked = cells.astype({c: object for c in cells.columns if c != "row"})
     keep, typed, issues = check_cells(
-        kind, cells, factions=factions, name=name, unknown=unknown, geometries=geometries
+        kind, checked, factions=factions, name=name, unknown=unknown, geometries=geometries
     )
     valid = cells[keep].reset_index(drop=True)
     geoms = (
