@@ -286,3 +286,22 @@ def test_two_writers_at_once_lose_nothing(store_url: str):
     drafts = set(ana.rows("control", statuses=["draft"])["place"])
     assert drafts == {f"{who} {i}" for who in ("ana", "bo") for i in range(10)}
     assert bo.revision() == before + 20
+
+
+def test_the_drafts_list_holds_exactly_the_rows_whose_newest_version_is_a_draft(store_url: str):
+    store = open_store(store_url)
+    new = pd.DataFrame(
+        [{"place": "Homs", "faction": "hts", "valid_from": "2025-01-15", "status": "held",
+          "confidence": "0.9", "source": "Our own test note, 2025-01-15"}]
+    )  # fmt: skip
+    store.add_rows("control", new, author="ana")
+    claim = store.rows("control", statuses=["draft"])["row_id"].tolist()
+    assert len(claim) == 1
+    store.set_status("control", claim, "reviewed", author="bo")
+    assert store.rows("control", statuses=["draft"]).empty, "a reviewed row left the drafts"
+    store.edit("control", claim[0], expected_version=2, changes={"confidence": "0.8"},
+               author="cy")  # fmt: skip
+    drafts = store.rows("control", statuses=["draft"])
+    assert drafts["row_id"].tolist() == claim and drafts["version"].tolist() == [3]
+    reviewed = store.rows("control", statuses=["reviewed"])
+    assert claim[0] not in set(reviewed["row_id"]), "its newest version is a draft again"

@@ -232,7 +232,8 @@ class Store:
         """
         _check_kind(kind)
         with self.engine.connect() as conn:
-            frame = versions(conn, kind, known_on=known_on)
+            ids = _ids_with_status(conn, kind, statuses)
+            frame = versions(conn, kind, known_on=known_on, row_ids=ids)
         frame = frame[frame["status"].isin(list(statuses))]
         if not include_retracted:
             frame = frame[~frame["retracted"].astype(bool)]
@@ -613,6 +614,20 @@ def _factions(conn: sa.Connection) -> pd.DataFrame:
     frame = versions(conn, "factions", statuses=("reviewed", "draft"))
     frame = frame[~frame["retracted"].astype(bool)]
     return cells_of("factions", frame).drop(columns="row")
+
+
+_FEW_IDS = 5_000  # row ids read by name; more, and the whole table is read
+
+
+def _ids_with_status(conn: sa.Connection, kind: str, statuses: Sequence[str]) -> list[str] | None:
+    """The rows with a version in ``statuses``, if few (a review list of a big store reads
+    only its drafts), else ``None`` (read every row)."""
+    if set(statuses) >= set(STATUSES):
+        return None
+    table = versions_table(kind)
+    query = sa.select(table.c.row_id).where(table.c.status.in_(list(statuses))).distinct()
+    ids = list(conn.execute(query.limit(_FEW_IDS + 1)).scalars())
+    return ids if len(ids) <= _FEW_IDS else None
 
 
 def _current(conn: sa.Connection, kind: str, ids: Sequence[str]) -> pd.DataFrame:
