@@ -25,6 +25,7 @@ from ui.store import (
     author,
     can_write,
     read_only_reason,
+    store_key,
 )
 from ui.text import md_text
 
@@ -66,8 +67,7 @@ def drafts_table() -> pd.DataFrame:
     from ui.mapview import memo
 
     store = active_store()
-    key = f"drafts-table\n{store.url}\n{store.store_id()}\n{store.revision()}"
-    return memo(key, lambda: _drafts_table(store))
+    return memo(f"drafts-table\n{store_key()}", lambda: _drafts_table(store))
 
 
 def _drafts_table(store: Any) -> pd.DataFrame:
