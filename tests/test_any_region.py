@@ -112,6 +112,16 @@ def test_an_edited_mapping_is_applied_on_the_next_import(tmp_path: Path) -> None
     assert "russia" in set(again["faction"])
 
 
+def test_import_makes_the_data_folder_it_is_told_to_write_into(tmp_path: Path) -> None:
+    source = tmp_path / "acled.csv"
+    synthetic_acled(50, region="sahel", seed=3).to_csv(source, index=False)
+    folder = tmp_path / "new" / "sahel"  # neither exists yet
+    done = _geo("import", "acled", str(source), "--out", str(folder / "events.csv"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(pd.read_csv(folder / "events.csv")) == 50
+    assert (folder / "factions.csv").exists()
+
+
 def test_grouped_faction_colours_are_stable_and_colour_blind_safe() -> None:
     from _annotation_helpers import factions_frame
 

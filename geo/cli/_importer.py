@@ -87,6 +87,10 @@ def _run(args: argparse.Namespace) -> int:
 def _write(events: object, out: Path) -> None:
     from geo.errors import DataFileError
 
+    try:  # ``--out new-folder/events.csv`` makes the data folder, as a user expects
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DataFileError(f"{out}: cannot write ({err.strerror or err})") from err
     if out.suffix.lower() == ".csv":
         try:
             events.to_csv(out, index=False, date_format="%Y-%m-%d", lineterminator="\n")
